@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""One entry point for editors and CI.
+
+    python build.py build [--output DIR]   check, then build site (and PDF) into output/
+    python build.py check                  validate content and annotations; exit 1 on problems
+    python build.py serve [--port N]       build, serve on localhost, rebuild on changes
+    python build.py new term 腾笼换鸟        scaffold an annotation file (term | thread | indicator)
+
+The build writes into a temporary folder beside the output and swaps it in only
+when everything succeeded, so a failed build leaves the last good site intact.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"), override=overrides or {})
+
+
+def run_checks(settings: dict) -> list:
+    from report_markdown.check import check_content
+
+    problems = check_content(settings)
+    try:
+        from annotations.check import check_annotations
+    except ImportError:  # before the annotation model exists
+        return problems
+    return problems + check_annotations(settings)
+
+
+class ErrorCounter(logging.Handler):
+    """Pelican logs a failed reader or plugin and carries on; we count the
+    errors so that such a build fails instead of publishing a broken site."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def pelican_build(output: Path, overrides: dict | None = None) -> list[str]:
+    from pelican import Pelican
+
+    settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
+    counter = ErrorCounter()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(counter)
+    try:
+        Pelican(settings).run()
+    except Exception as error:  # a plugin that raises: report it like a logged error
+        counter.messages.append(f"{type(error).__name__}: {error}")
+    finally:
+        root_logger.removeHandler(counter)
+    return counter.messages
+
+
+def swap_in(built: Path, output: Path) -> None:
+    old = output.with_name(f"{output.name}.old-{os.getpid()}")
+    if output.exists():
+        output.rename(old)
+    built.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
+    os.chdir(ROOT)
+    started = time.perf_counter()
+    settings = load_settings(overrides)
+    problems = run_checks(settings)
+    if problems:
+        from problems import report
+
+        print(report(problems), file=sys.stderr)
+        return 1
+    temp = output.with_name(f"{output.name}.tmp-{os.getpid()}")
+    shutil.rmtree(temp, ignore_errors=True)
+    errors = pelican_build(temp, overrides)
+    if errors or not (temp / "index.html").exists():
+        shutil.rmtree(temp, ignore_errors=True)
+        print("build failed; the previous output/ is untouched:", file=sys.stderr)
+        for message in errors or ["no index.html was written"]:
+            print(f"  {message}", file=sys.stderr)
+        return 1
+    swap_in(temp, output)
+    if not quiet:
+        print(f"built {output} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def check(overrides: dict | None = None) -> int:
+    os.chdir(ROOT)
+    from problems import report
+
+    problems = run_checks(load_settings(overrides))
+    if problems:
+        print(report(problems), file=sys.stderr)
+        return 1
+    print("check: no problems")
+    return 0
+
+
+def serve(port: int, output: Path) -> int:
+    import functools
+    import http.server
+    import threading
+
+    from watchfiles import watch
+
+    build(output)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving http://127.0.0.1:{port}/ — editing content/, annotations/, theme/ or plugins/ rebuilds")
+    watched = [ROOT / name for name in ("content", "annotations", "theme", "plugins", "schemas", "pelicanconf.py")]
+    for changes in watch(*[p for p in watched if p.exists()]):
+        print(f"changed: {', '.join(sorted({Path(c[1]).name for c in changes}))}")
+        status = build(output)
+        print("rebuilt" if status == 0 else "kept the last good site (see the problems above)")
+    return 0
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", help="content folder (default: content/)")
+    parser.add_argument("--annotations", help="annotations folder (default: annotations/)")
+
+
+def source_overrides(args: argparse.Namespace) -> dict:
+    overrides = {}
+    if args.content:
+        overrides["PATH"] = str(Path(args.content).resolve())
+    if args.annotations:
+        overrides["ANNOTATIONS_PATH"] = str(Path(args.annotations).resolve())
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="check, then build the site and PDF into output/")
+    b.add_argument("--output", default="output")
+    add_source_options(b)
+    c = sub.add_parser("check", help="validate content and annotations")
+    add_source_options(c)
+    s = sub.add_parser("serve", help="live preview on localhost")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--output", default="output")
+    n = sub.add_parser("new", help="scaffold an annotation file")
+    n.add_argument("kind", choices=["term", "thread", "indicator"])
+    n.add_argument("name")
+    n.add_argument("--id", help="the file's id (default: pinyin of the name)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.command == "build":
+        return build((ROOT / args.output).resolve(), source_overrides(args))
+    if args.command == "check":
+        return check(source_overrides(args))
+    if args.command == "serve":
+        return serve(args.port, (ROOT / args.output).resolve())
+    os.chdir(ROOT)
+    from annotations.scaffold import scaffold
+
+    return scaffold(args.kind, args.name, args.id)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Pelican settings for the site. Report-specific values live in content/
+front matter and annotations/, not here."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))  # our plugins import each other as packages
+
+SITENAME = "台州市2022年政府工作报告 · 注释版"
+SITEURL = ""
+RELATIVE_URLS = True  # the site works from any folder and from file://
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-cn"  # Pelican lower-cases it; <html lang> says zh-CN in the theme
+
+PAGE_PATHS = ["."]
+ARTICLE_PATHS: list[str] = []
+PAGE_EXCLUDES = ["source"]
+STATIC_PATHS = ["source"]
+STATIC_EXCLUDES = ["source/convert.yml"]
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = "{slug}.html"
+DIRECT_TEMPLATES = ["search"]
+READERS = {"html": None, "rst": None}
+
+# Nothing blog-like: no feeds, archives, tags, authors or categories.
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+INDEX_SAVE_AS = ""
+
+# One small document: the content cache would skip our readers' side effects.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["report_markdown"]
+MARKDOWN_IT_PLUGINS = [
+    "report_markdown.blocks:safe_attrs_plugin",
+    "report_markdown.blocks:block_ids_plugin",
+]
+ANNOTATIONS_PATH = "annotations"
+SCHEMAS_PATH = "schemas"

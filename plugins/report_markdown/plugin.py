@@ -1,0 +1,88 @@
+"""Pelican reader for Markdown rendered by markdown-it-py.
+
+Reads `.md` files: YAML front matter becomes metadata, the body is rendered
+by the parser built from `MARKDOWN_IT_PLUGINS`. The blocks recorded by the
+`block_ids` rule are kept as `page.metadata["blocks"]` for the search index,
+the PDF and the annotation pages. A file that cannot be read raises, and
+build.py turns Pelican's error log into a failed build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import yaml
+from pelican import signals
+from pelican.readers import BaseReader
+
+from .parser import build_parser
+
+
+class ContentError(Exception):
+    """A content file that cannot be published, with its location."""
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise ContentError(f"{path}:1:1: front matter opened with --- is never closed; add a line '---' after it")
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise ContentError(f"{path}:{line}:1: front matter is not valid YAML ({getattr(error, 'problem', error)})") from None
+    if not isinstance(meta, dict):
+        raise ContentError(f"{path}:2:1: front matter must be a mapping of field: value")
+    body_start = text.count("\n", 0, end + 5)
+    # keep line numbers of the body aligned with the file for error messages
+    return meta, "\n" * body_start + text[end + 5:]
+
+
+class ReportMarkdownReader(BaseReader):
+    """Markdown via markdown-it-py. enabled: always; file_extensions: md."""
+
+    enabled = True
+    file_extensions = ["md"]
+
+    def read(self, source_path: str):
+        text = Path(source_path).read_text(encoding="utf-8")
+        meta, body = split_front_matter(text, source_path)
+        md = build_parser(self.settings)
+        env: dict = {"source_path": source_path}
+        html = md.render(body, env)
+        metadata = {}
+        for key, value in meta.items():
+            if isinstance(value, (dt.date, dt.datetime)):
+                value = value.isoformat()
+            metadata[key.lower()] = self.process_metadata(key.lower(), value) if key.lower() in ("date", "modified", "tags", "category", "author", "authors", "status") else value
+        metadata["blocks"] = env.get("blocks", [])
+        for key in ("annotations", "term_hits", "anchor_hits"):
+            if key in env:
+                metadata[key] = env[key]
+        if "source_file" in metadata:
+            source = Path(self.settings["PATH"]) / metadata["source_file"]
+            metadata["source_sha256"] = hashlib.sha256(source.read_bytes()).hexdigest()
+            metadata["source_bytes"] = source.stat().st_size
+        return html, metadata
+
+
+def add_reader(readers) -> None:
+    readers.reader_classes["md"] = ReportMarkdownReader
+
+
+def forget_disabled_markdown(generator) -> None:
+    """Pelican warns about every .md file when python-markdown is missing, even
+    though our reader handles them; drop its disabled reader."""
+    for extension in ReportMarkdownReader.file_extensions:
+        generator.readers.disabled_readers.pop(extension, None)
+
+
+def register() -> None:
+    # readers_init: replace Pelican's own Markdown reader for .md files
+    signals.readers_init.connect(add_reader)
+    # generator_init: silence the "install markdown" warning for files we read
+    signals.generator_init.connect(forget_disabled_markdown)
