@@ -40,10 +40,11 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["report_markdown"]
+PLUGINS = ["report_markdown", "annotations"]
 MARKDOWN_IT_PLUGINS = [
     "report_markdown.blocks:safe_attrs_plugin",
     "report_markdown.blocks:block_ids_plugin",
+    "annotations.mark:annotations_plugin",
 ]
 ANNOTATIONS_PATH = "annotations"
 SCHEMAS_PATH = "schemas"

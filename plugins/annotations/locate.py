@@ -1,0 +1,106 @@
+"""Find annotation text in the report: quotes (with optional prefix/suffix, the
+idea of the W3C Web Annotation TextQuoteSelector) and term forms. Anchors are
+found by what they say, never by position, so they survive restructuring."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_markdown.parser import build_parser
+from report_markdown.plugin import split_front_matter
+
+
+@dataclass(frozen=True)
+class Hit:
+    block: str  # block id
+    start: int  # offsets in the block's text
+    end: int
+
+
+def report_blocks(settings: dict) -> list[dict]:
+    """The report's blocks as the reader records them, without annotation rules
+    (so that checking annotations never depends on annotations)."""
+    plain = {**settings, "MARKDOWN_IT_PLUGINS": [p for p in settings.get("MARKDOWN_IT_PLUGINS", [])
+                                                  if not p.startswith("annotations.")]}
+    md = build_parser(plain)
+    blocks: list[dict] = []
+    for path in sorted(Path(settings["PATH"]).rglob("*.md")):
+        try:
+            meta, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+        except Exception:  # reported by the content check
+            continue
+        if "source_file" in meta:
+            env: dict = {}
+            md.parse(body, env)
+            blocks += env.get("blocks", [])
+    return blocks
+
+
+def find_quote(blocks: list[dict], quote: str, prefix: str = "", suffix: str = "") -> list[Hit]:
+    hits = []
+    needle = prefix + quote + suffix
+    for block in blocks:
+        text = block["text"]
+        start = text.find(needle)
+        while start >= 0:
+            hits.append(Hit(block["id"], start + len(prefix), start + len(prefix) + len(quote)))
+            start = text.find(needle, start + 1)
+    return hits
+
+
+def nearest_text(blocks: list[dict], quote: str) -> tuple[str, str]:
+    """The report text most like `quote`, and its block id: the hint for a quote
+    that is not found."""
+    best = (0.0, "", "")
+    for block in blocks:
+        text = block["text"]
+        matcher = difflib.SequenceMatcher(None, quote, text, autojunk=False)
+        match = matcher.find_longest_match(0, len(quote), 0, len(text))
+        if match.size == 0:
+            continue
+        start = max(0, match.b - match.a)
+        window = text[start:start + len(quote)]
+        score = difflib.SequenceMatcher(None, quote, window, autojunk=False).ratio()
+        if score > best[0]:
+            best = (score, window, block["id"])
+    return best[1], best[2]
+
+
+def form_pattern(forms: list[str]) -> re.Pattern | None:
+    """One regex over all forms, longest first: at each position the longest
+    form wins, and matches never overlap."""
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    return re.compile("|".join(re.escape(f) for f in ordered)) if ordered else None
+
+
+def term_forms(term: dict) -> list[str]:
+    forms = term.get("match") or [term.get("term", "")]
+    return [f for f in forms if isinstance(f, str) and f]
+
+
+def term_occurrences(blocks: list[dict], terms: list[dict]) -> dict[str, list[Hit]]:
+    """Every occurrence of every term, in report order; longest form wins."""
+    owner: dict[str, str] = {}
+    for term in terms:
+        for form in term_forms(term):
+            owner.setdefault(form, term["id"])
+    pattern = form_pattern(list(owner))
+    found: dict[str, list[Hit]] = {term["id"]: [] for term in terms if "id" in term}
+    if pattern is None:
+        return found
+    for block in blocks:
+        for match in pattern.finditer(block["text"]):
+            found[owner[match.group(0)]].append(Hit(block["id"], match.start(), match.end()))
+    return found
+
+
+SENTENCE_END = re.compile(r"[。！？；]")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence that holds text[start:end], for backlinks."""
+    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = SENTENCE_END.search(text, end)
+    return text[left:right.end() if right else len(text)]

@@ -1,0 +1,92 @@
+"""Load every annotation file: terms, threads, indicators (and coverage.yml).
+
+Loading never raises for bad input: syntax errors become Problems, and the
+entries that parsed are kept, so `build.py check` can report everything in one
+run. Dates are kept as the strings the editor wrote.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from problems import Problem
+
+from . import yaml_positions
+
+KINDS = ("terms", "threads", "indicators")
+MSG_YAML_SYNTAX = "this is not valid YAML: {problem}"
+HINT_YAML_SYNTAX = "check the indentation and that text with ':' or '#' is quoted"
+
+
+@dataclass
+class Entry:
+    kind: str  # term | thread | indicator
+    data: dict
+    path: str
+    located: yaml_positions.Located
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    def where(self, *path) -> tuple[int, int]:
+        return self.located.where(tuple(path))
+
+
+@dataclass
+class Annotations:
+    terms: list[dict] = field(default_factory=list)
+    threads: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    emphasis: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_id(self, kind: str) -> dict[str, dict]:
+        return {item["id"]: item for item in getattr(self, kind) if isinstance(item.get("id"), str)}
+
+
+def _plain(value):
+    """YAML dates become ISO strings, so data is JSON-like everywhere."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_annotations(settings: dict) -> Annotations:
+    root = Path(settings.get("ANNOTATIONS_PATH", "annotations"))
+    result = Annotations()
+    for kind in KINDS:
+        for path in sorted((root / kind).glob("*.y*ml")):
+            shown = display_path(path)
+            try:
+                located = yaml_positions.load(path.read_text(encoding="utf-8"))
+            except yaml_positions.YamlError as error:
+                result.problems.append(Problem(shown, error.line, error.column,
+                                               MSG_YAML_SYNTAX.format(problem=error), HINT_YAML_SYNTAX))
+                continue
+            located.data = _plain(located.data)
+            entry = Entry(kind[:-1], located.data if isinstance(located.data, dict) else {}, shown, located)
+            if isinstance(located.data, dict):
+                item = dict(located.data, path=shown)
+                getattr(result, kind).append(item)
+            result.entries.append(entry)
+    coverage = root / "coverage.yml"
+    if coverage.exists():
+        data = yaml.safe_load(coverage.read_text(encoding="utf-8")) or {}
+        result.emphasis = [str(x) for x in data.get("emphasis", [])]
+    return result

@@ -1,0 +1,139 @@
+"""Wrap ranges of a block's text in new inline tokens without changing a
+character. Works on the markdown-it inline token stream: text tokens are split
+at range edges, open/close tokens are inserted, and a range that would cross a
+`<strong>` edge is split into pieces (spans) or dropped (links: a link is never
+cut in two). Partly overlapping ranges are resolved by priority."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+
+@dataclass
+class Range:
+    start: int
+    end: int
+    tag: str  # "a" or "span"
+    attrs: dict[str, str]
+    priority: int  # higher wins a partial overlap
+    splittable: bool = False  # may be cut at formatting edges (spans) or not (links)
+    key: object = None  # caller's handle, reported back when the range is applied
+    pieces: list = field(default_factory=list)
+
+
+def _edges(children: list[Token]) -> tuple[list[tuple[int, int, int]], set[int]]:
+    """Text tokens as (index, start, end) offsets, and offsets where formatting opens/closes."""
+    texts, edges, offset = [], set(), 0
+    for index, token in enumerate(children):
+        if token.type == "text":
+            texts.append((index, offset, offset + len(token.content)))
+            offset += len(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            offset += 1
+            edges.add(offset)
+        elif token.type == "code_inline":
+            # treat as atomic text: never split inside it
+            texts.append((index, offset, offset + len(token.content)))
+            edges.update((offset, offset + len(token.content)))
+            offset += len(token.content)
+        else:
+            edges.add(offset)
+    return texts, edges
+
+
+def _link_inside(outer: Range, inner: Range) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def choose(ranges: list[Range], edges: set[int]) -> list[Range]:
+    """Keep ranges that nest properly; split spans at formatting edges."""
+    kept: list[Range] = []
+    for candidate in sorted(ranges, key=lambda r: (-r.priority, r.start, -(r.end - r.start))):
+        cuts = sorted(e for e in edges if candidate.start < e < candidate.end)
+        if cuts and not candidate.splittable:
+            continue
+        ok = True
+        for other in kept:
+            overlap = candidate.start < other.end and other.start < candidate.end
+            if not overlap:
+                continue
+            nested = _link_inside(other, candidate) or _link_inside(candidate, other)
+            both_links = candidate.tag == "a" and other.tag == "a"
+            if not nested or both_links:
+                ok = False
+                break
+        if ok:
+            bounds = [candidate.start, *cuts, candidate.end]
+            candidate.pieces = list(zip(bounds, bounds[1:]))
+            kept.append(candidate)
+    return kept
+
+
+def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list[Range]]:
+    texts, edges = _edges(children)
+    kept = choose(ranges, edges)
+    if not kept:
+        return children, []
+    opens: dict[int, list[tuple[int, Range, int]]] = {}
+    closes: dict[int, list[tuple[int, Range, int]]] = {}
+    for r in kept:
+        for n, (a, b) in enumerate(r.pieces):
+            opens.setdefault(a, []).append((b, r, n))
+            closes.setdefault(b, []).append((a, r, n))
+    cut_points = set(opens) | set(closes)
+
+    def open_token(r: Range, n: int) -> Token:
+        token = Token(f"annotation_{r.tag}_open", r.tag, 1)
+        for name, value in r.attrs.items():
+            if n and name == "id":
+                continue  # only the first piece carries the id
+            token.attrSet(name, value)
+        return token
+
+    def emit_at(offset: int, out: list[Token]) -> None:
+        # close inner (shorter, later-opened) first, then open outer (longer) first
+        for _a, r, _n in sorted(closes.get(offset, []), key=lambda x: -x[0]):
+            out.append(Token(f"annotation_{r.tag}_close", r.tag, -1))
+        for _b, r, n in sorted(opens.get(offset, []), key=lambda x: (-x[0], -x[1].priority)):
+            out.append(open_token(r, n))
+
+    out: list[Token] = []
+    text_at = {index: (start, end) for index, start, end in texts}
+    done: set[int] = set()
+    for index, token in enumerate(children):
+        if index not in text_at:
+            out.append(token)
+            continue
+        start, end = text_at[index]
+        points = sorted(p for p in cut_points if start <= p <= end)
+        if token.type == "code_inline":
+            for p in points:
+                if p == start and p not in done:
+                    emit_at(p, out)
+                    done.add(p)
+            out.append(token)
+            continue
+        previous = start
+        for p in points:
+            if p > previous:
+                piece = Token("text", "", 0)
+                piece.content = token.content[previous - start:p - start]
+                out.append(piece)
+                previous = p
+            if p not in done and not (p == end and p != start and _more_text_follows(text_at, index, p)):
+                emit_at(p, out)
+                done.add(p)
+        if previous < end:
+            piece = Token("text", "", 0)
+            piece.content = token.content[previous - start:]
+            out.append(piece)
+    for p in sorted(cut_points - done):
+        emit_at(p, out)
+    return out, kept
+
+
+def _more_text_follows(text_at: dict, index: int, offset: int) -> bool:
+    """An edge at the end of this text token that the next text token starts at
+    is emitted there instead (after any formatting token in between)."""
+    return any(start == offset and i > index for i, (start, _end) in text_at.items())
