@@ -1,6 +1,16 @@
-"""Pelican plugin: annotations marked in the report and their own pages."""
+"""Pelican plugin: annotation pages. The marking of the report itself is a
+markdown-it rule (mark.py), registered through MARKDOWN_IT_PLUGINS."""
 from __future__ import annotations
+
+from pelican import signals
+
+from .pages import AnnotationPagesGenerator
+
+
+def get_generators(pelican):
+    return AnnotationPagesGenerator
 
 
 def register() -> None:
-    pass
+    # get_generators: add the glossary, term, thread and indicator pages
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,60 @@
+"""A Pelican generator for the annotation pages: the glossary, one page per
+term, the threads index, one page per thread, and the indicators page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import views
+from .model import load_annotations
+
+
+def report_metadata(pages) -> dict:
+    """The report page's metadata (the page whose blocks were annotated)."""
+    for page in pages:
+        if "term_hits" in page.metadata:
+            return page.metadata
+    return {}
+
+
+class AnnotationPagesGenerator(Generator):
+    def generate_context(self) -> None:
+        root = Path(self.settings.get("ANNOTATIONS_PATH", "annotations"))
+        ann = load_annotations(self.settings)
+        report = report_metadata(self.context.get("pages", []))
+        terms = views.term_views(ann, report, root)
+        chart = _chart_function()
+        indicators = views.indicator_views(ann, report)
+        for indicator in indicators:
+            indicator["chart_svg"] = chart(indicator) if chart else ""
+        self.context["annotations"] = {
+            "terms": terms,
+            "categories": views.categories(terms, root),
+            "initials": sorted({t["initial"] for t in terms}),
+            "threads": views.thread_views(ann, report),
+            "indicators": indicators,
+        }
+
+    def generate_output(self, writer) -> None:
+        data = self.context["annotations"]
+        relative = self.settings.get("RELATIVE_URLS", True)
+
+        def write(name: str, template: str, **extra) -> None:
+            writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **extra)
+
+        write("glossary.html", "glossary")
+        for term in data["terms"]:
+            write(f"terms/{term['id']}.html", "term", term=term)
+        write("threads.html", "threads")
+        for thread in data["threads"]:
+            write(f"threads/{thread['id']}.html", "thread", thread=thread)
+        write("indicators.html", "indicators")
+
+
+def _chart_function():
+    try:
+        from .chart import indicator_chart
+    except ImportError:  # charts are optional for the pages to render
+        return None
+    return indicator_chart
