@@ -11,9 +11,11 @@ from .model import load_annotations
 
 
 def report_metadata(pages) -> dict:
-    """The report page's metadata (the page whose blocks were annotated)."""
+    """The report page's metadata (the page whose blocks were annotated).
+    Every page read by our reader has `term_hits` (one list per term); only
+    the report's lists have entries, so test those, not the key."""
     for page in pages:
-        if "term_hits" in page.metadata:
+        if any((page.metadata.get("term_hits") or {}).values()):
             return page.metadata
     return {}
 
