@@ -23,6 +23,17 @@ class Located:
         return self.positions.get(path, (1, 1))
 
 
+class TextDateLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the text the editor wrote: an impossible
+    date (2026-02-30) becomes a located problem instead of a crash."""
+
+
+TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class YamlError(Exception):
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -48,8 +59,8 @@ def _walk(node: yaml.Node, path: Path_, located: Located) -> None:
 def load(text: str) -> Located:
     """Parse YAML; raise YamlError with a 1-based position on a syntax error."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=TextDateLoader)
+        data = yaml.load(text, Loader=TextDateLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         problem = getattr(error, "problem", None) or str(error)
