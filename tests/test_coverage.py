@@ -1,0 +1,76 @@
+"""The annotation content cannot silently shrink: counts, the share of the
+report's quoted names that have a term, and threads across every review
+section and goal area."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+
+MIN_TERMS, MIN_THREADS, MIN_INDICATORS = 130, 24, 25
+MIN_QUOTED_NAME_SHARE = 0.98
+
+
+@pytest.fixture(scope="module")
+def ann():
+    from annotations.model import load_annotations
+
+    return load_annotations({"ANNOTATIONS_PATH": str(ROOT / "annotations")})
+
+
+@pytest.fixture(scope="module")
+def blocks():
+    from annotations.locate import report_blocks
+    from build import load_settings
+
+    return report_blocks(load_settings())
+
+
+def test_counts(ann):
+    counts = (len(ann.terms), len(ann.threads), len(ann.indicators))
+    print(f"terms {counts[0]}, threads {counts[1]}, indicators {counts[2]}")
+    assert counts[0] >= MIN_TERMS and counts[1] >= MIN_THREADS and counts[2] >= MIN_INDICATORS, counts
+
+
+def test_quoted_names_have_terms(ann, source_text):
+    from annotations.locate import term_forms
+
+    quoted = sorted(set(re.findall(r"“([^”]+)”", source_text)))
+    names = [q for q in quoted if q not in ann.emphasis]
+    forms = [form for term in ann.terms for form in term_forms(term)]
+
+    def covered(name: str) -> bool:
+        # a form that holds the name (“2211”培育工程), or most of it
+        return any(name in form or (form in name and 2 * len(form) >= len(name)) for form in forms)
+
+    missing = [n for n in names if not covered(n)]
+    share = 1 - len(missing) / len(names)
+    print(f"quoted names with a term: {len(names) - len(missing)}/{len(names)} ({share:.1%}); missing: {missing}")
+    assert len(names) > 100  # the emphasis list must stay a short list of exceptions
+    assert share >= MIN_QUOTED_NAME_SHARE, missing
+
+
+def test_every_review_section_and_goal_area_has_a_thread(ann, blocks):
+    from annotations.locate import find_quote
+
+    anchored = set()
+    for thread in ann.threads:
+        for anchor in thread.get("anchors", []):
+            for hit in find_quote(blocks, anchor["quote"], anchor.get("prefix", ""), anchor.get("suffix", "")):
+                anchored.add("-".join(hit.block.split("-")[:2]))
+    wanted = {f"p1-s{i}" for i in range(1, 7)} | {f"p2-s{i}" for i in range(1, 7)}
+    assert wanted - anchored == set()
+
+
+def test_threads_tie_the_three_parts_together(ann):
+    parts = [{a["part"] for a in thread.get("anchors", [])} for thread in ann.threads]
+    spanning = sum(1 for p in parts if {"review", "goals", "tasks"} <= p)
+    assert spanning >= MIN_THREADS // 2, spanning
+
+
+def test_every_term_has_an_http_source_and_a_sized_definition(ann):
+    for term in ann.terms:
+        assert term["sources"] and all(s["url"].startswith(("https://", "http://")) for s in term["sources"]), term["id"]
+        assert 40 <= len(re.sub(r"\s", "", term["definition"])) <= 260, term["id"]
