@@ -2,6 +2,7 @@
 term, the threads index, one page per thread, and the indicators page."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -52,6 +53,25 @@ class AnnotationPagesGenerator(Generator):
         for thread in data["threads"]:
             write(f"threads/{thread['id']}.html", "thread", thread=thread)
         write("indicators.html", "indicators")
+        write_terms_data(Path(self.output_path) / TERMS_DATA, data["terms"])
+
+
+TERMS_DATA = "theme/js/terms-data.js"
+POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label")
+
+
+def terms_data_js(terms: list[dict]) -> str:
+    """What the report's popovers show, as a script that sets `window.TERMS`:
+    loaded with <script src>, so it works from file:// (no fetch). Only terms
+    that occur in the report; `<` escaped so the data can never close a tag."""
+    data = {t["id"]: {k: t.get(k, "") for k in POPOVER_FIELDS} for t in terms if t.get("occurrences")}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
+    return f"window.TERMS = {text};\n"
+
+
+def write_terms_data(path: Path, terms: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(terms_data_js(terms), encoding="utf-8")
 
 
 def _chart_function():
