@@ -136,6 +136,9 @@ def annotate(state: StateCore, annotations) -> None:
             inline = tokens[index + 1]
             inline.children, kept = ranges.apply(inline.children or [], wanted)
             applied += [(block_id, r.key) for r in kept]
+    shown = {key for _block, key in applied}
+    # an anchor that could not be shown (it would break the markup) gets no links to it
+    landed = {thread: [a for a in anchors if ("anchor", thread, a["n"]) in shown] for thread, anchors in landed.items()}
     state.env["term_hits"] = term_hits
     state.env["anchor_hits"] = landed
     state.env["marked"] = applied
@@ -157,16 +160,20 @@ def _attach_xrefs(state: StateCore, threads: list[dict], landed: dict) -> None:
     state.env["xrefs"] = by_block
 
 
+def shorten(text: str, most: int = 18) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def xrefs_html(entries: list[dict]) -> str:
     """The cross-references shown after a paragraph: site UI, so marked data-ui."""
     if not entries:
         return ""
     items = []
     for entry in entries:
+        # the other anchors: part and a short quote; their notes live on the thread page
         links = "".join(
             f'<li><a data-xref href="#{escape(o["id"])}"><span class="xref-part">{escape(o["label"])}</span>'
-            f'<span class="xref-quote">{escape(o["quote"])}</span></a>'
-            + (f'<span class="xref-note">{escape(o["note"])}</span>' if o.get("note") else "") + "</li>"
+            f'<span class="xref-quote">{escape(shorten(o["quote"]))}</span></a></li>'
             for o in entry["others"])
         note = entry["here"].get("note", "")
         items.append(

@@ -42,32 +42,35 @@ def _edges(children: list[Token]) -> tuple[list[tuple[int, int, int]], set[int]]
     return texts, edges
 
 
-def _link_inside(outer: Range, inner: Range) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
-
-
 def choose(ranges: list[Range], edges: set[int]) -> list[Range]:
-    """Keep ranges that nest properly; split spans at formatting edges."""
+    """Keep ranges that nest properly. A span is cut at formatting edges and at
+    the edges of spans kept before it, so two overlapping quotes both show;
+    a link that would be cut, or would hold or sit in another link, is dropped."""
     kept: list[Range] = []
     for candidate in sorted(ranges, key=lambda r: (-r.priority, r.start, -(r.end - r.start))):
-        cuts = sorted(e for e in edges if candidate.start < e < candidate.end)
+        cut_at = set(edges)
+        if candidate.splittable:
+            cut_at |= {p for other in kept if other.splittable for p in (other.start, other.end)}
+        cuts = sorted(e for e in cut_at if candidate.start < e < candidate.end)
         if cuts and not candidate.splittable:
             continue
-        ok = True
-        for other in kept:
-            overlap = candidate.start < other.end and other.start < candidate.end
-            if not overlap:
-                continue
-            nested = _link_inside(other, candidate) or _link_inside(candidate, other)
-            both_links = candidate.tag == "a" and other.tag == "a"
-            if not nested or both_links:
-                ok = False
-                break
-        if ok:
-            bounds = [candidate.start, *cuts, candidate.end]
-            candidate.pieces = list(zip(bounds, bounds[1:]))
+        bounds = [candidate.start, *cuts, candidate.end]
+        pieces = list(zip(bounds, bounds[1:]))
+        if all(_fits(Range(a, b, candidate.tag, {}, 0), kept) for a, b in pieces):
+            candidate.pieces = pieces
             kept.append(candidate)
     return kept
+
+
+def _fits(piece: Range, kept: list[Range]) -> bool:
+    for other in kept:
+        for a, b in other.pieces:
+            if not (piece.start < b and a < piece.end):
+                continue
+            nested = (a <= piece.start and piece.end <= b) or (piece.start <= a and b <= piece.end)
+            if not nested or (piece.tag == "a" and other.tag == "a"):
+                return False
+    return True
 
 
 def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list[Range]]:
