@@ -119,7 +119,7 @@ def _indicator_ranges(indicators: list[dict], blocks: list[dict]) -> dict:
 
 def annotate(state: StateCore, annotations) -> None:
     blocks = state.env.get("blocks", [])
-    if not blocks:
+    if not blocks or not state.env.get("is_report"):
         return
     terms = [t for t in annotations.terms if isinstance(t.get("id"), str) and t.get("in_report", True)]
     term_marks, term_hits = _term_ranges(terms, blocks)

@@ -12,11 +12,10 @@ from .model import load_annotations
 
 
 def report_metadata(pages) -> dict:
-    """The report page's metadata (the page whose blocks were annotated).
-    Every page read by our reader has `term_hits` (one list per term); only
-    the report's lists have entries, so test those, not the key."""
+    """The report page's metadata: the page read from a source_file, whose
+    blocks the annotation rule marked."""
     for page in pages:
-        if any((page.metadata.get("term_hits") or {}).values()):
+        if "source_file" in page.metadata and "term_hits" in page.metadata:
             return page.metadata
     return {}
 

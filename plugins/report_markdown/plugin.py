@@ -52,7 +52,8 @@ class ReportMarkdownReader(BaseReader):
         text = Path(source_path).read_text(encoding="utf-8")
         meta, body = split_front_matter(text, source_path)
         md = build_parser(self.settings)
-        env: dict = {"source_path": source_path}
+        # annotation rules apply to report pages only (those with a source_file)
+        env: dict = {"source_path": source_path, "is_report": "source_file" in meta}
         html = md.render(body, env)
         metadata = {}
         for key, value in meta.items():
