@@ -465,7 +465,9 @@
         event.preventDefault();
         location.href = options()[active].querySelector("a").href;
       } else if (event.key === "Escape") {
-        if (!listbox.hidden) close(); else input.value = "";
+        // first Escape closes the list (and keeps the text, which a search
+        // input would otherwise clear); a second one clears it
+        if (!listbox.hidden) { event.preventDefault(); close(); }
       }
     });
     // keep focus in the input while a result is clicked
