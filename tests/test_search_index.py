@@ -11,7 +11,7 @@ import pytest
 
 from search_index.documents import Document, annotation_documents, report_documents
 from search_index.index import build_index
-from search_index.pack import pack_index
+from search_index.pack import pack_index, read_pack_script
 from search_index.plugin import MSG_NO_LUNR, lunr_script
 from search_index.tokenize import tokenize
 
@@ -131,6 +131,6 @@ def test_built_site_has_search_files_and_every_page_loads_them(site):
 
 def test_report_pack_has_every_block(site, report_html):
     pack_file = next((site / "search").glob("report.*.js"))
-    data = json.loads(pack_file.read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";"))
+    data = read_pack_script(pack_file.read_text(encoding="utf-8"))
     block_ids = re.findall(r'id="([^"]+)" data-block=', report_html)
     assert [doc[1] for doc in data["docs"]] == [f"index.html#{b}" for b in block_ids]

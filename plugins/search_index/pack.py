@@ -56,3 +56,9 @@ def pack_script(name: str, pack: dict) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def read_pack_script(script: str) -> dict:
+    """The pack inside a script written by `pack_script` (for tests and bench)."""
+    start = script.index("]=") + 2
+    return json.loads(script[start:].rstrip().rstrip(";"))
