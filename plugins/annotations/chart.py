@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-WIDTH, HEIGHT = 360, 190
-LEFT, RIGHT, TOP, BOTTOM = 48, 22, 34, 28
+WIDTH, HEIGHT = 320, 190
+LEFT, RIGHT, TOP, BOTTOM = 46, 24, 40, 28
 INK, MUTED, GRID = "#1f2328", "#5b636d", "#dcd8cc"
 REPORTED, TARGET = "#1d4f91", "#9b1c1c"
 COMPARATORS = {">=": "≥", "<=": "≤", "~": "约"}
@@ -96,11 +96,11 @@ def indicator_chart(view: dict) -> str:
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                    f'stroke="{GRID}" stroke-width="1"/>'
                    f'<text class="chart-axis" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                   f'font-size="11" fill="{MUTED}">{escape(number(tick))}</text>')
+                   f'font-size="12" fill="{MUTED}">{escape(number(tick))}</text>')
     for year in years:
         out.append(f'<text class="chart-axis" x="{x(year):.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-                   f'font-size="11" fill="{MUTED}">{year}</text>')
-    out.append(f'<text class="chart-axis" x="{LEFT - 6}" y="{TOP - 16}" text-anchor="end" font-size="11" '
+                   f'font-size="12" fill="{MUTED}">{year}</text>')
+    out.append(f'<text class="chart-axis" x="{LEFT - 6}" y="{TOP - 16}" text-anchor="end" font-size="12" '
                f'fill="{MUTED}">{escape(unit)}</text>')
     out.append("</g>")
     out.append(_legend())
@@ -136,18 +136,18 @@ def _labels(values: list[dict], x, y) -> str:
     out = []
     for value in values:
         cx, cy = x(value["year"]), y(value["value"]) - 9
-        if any(abs(cx - ux) < 30 and abs(cy - uy) < 12 for ux, uy in used):
-            cy += 26
+        if any(abs(cx - ux) < 36 and abs(cy - uy) < 14 for ux, uy in used):
+            cy += 28
         used.append((cx, cy))
         anchor = "end" if cx > WIDTH - RIGHT - 10 else "start" if cx < LEFT + 10 else "middle"
         colour = REPORTED if value.get("kind") in KNOWN else TARGET
         out.append(f'<text class="chart-value chart-value-{escape(str(value.get("kind", "")))}" x="{cx:.1f}" '
-                   f'y="{cy:.1f}" text-anchor="{anchor}" font-size="12" fill="{colour}">{escape(value_label(value))}</text>')
+                   f'y="{cy:.1f}" text-anchor="{anchor}" font-size="13" fill="{colour}">{escape(value_label(value))}</text>')
     return "".join(out)
 
 
 def _legend() -> str:
-    return (f'<g class="chart-legend" aria-hidden="true" font-size="11" fill="{INK}">'
+    return (f'<g class="chart-legend" aria-hidden="true" font-size="12" fill="{INK}">'
             f'<circle cx="{LEFT + 4}" cy="12" r="4" fill="{REPORTED}"/>'
             f'<text x="{LEFT + 12}" y="16">基期/实际</text>'
             f'<path d="M{LEFT + 84},6 L{LEFT + 90},12 L{LEFT + 84},18 L{LEFT + 78},12 Z" fill="#ffffff" '

@@ -333,6 +333,14 @@
 
   // ---- Arriving at a quoted passage ----------------------------------------
 
+  // Land below the sticky header (and the phone's table-of-contents bar),
+  // whose height depends on the screen: scroll-padding follows it.
+  function syncScrollPadding() {
+    document.documentElement.style.scrollPaddingTop = (topObstruction() + 8) + "px";
+  }
+  syncScrollPadding();
+  window.addEventListener("resize", syncScrollPadding);
+
   function arrive() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);
