@@ -134,3 +134,27 @@ def test_report_pack_has_every_block(site, report_html):
     data = read_pack_script(pack_file.read_text(encoding="utf-8"))
     block_ids = re.findall(r'id="([^"]+)" data-block=', report_html)
     assert [doc[1] for doc in data["docs"]] == [f"index.html#{b}" for b in block_ids]
+
+
+NODE_PLAN = """
+const api = require(process.argv[1]);
+const queries = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(queries.map(q => api.plan(q))));
+"""
+
+
+def test_query_plan_puts_wildcards_only_where_a_token_may_continue():
+    queries = ["碳", "高铁", "保、城", "1.", "30个", "养老:", "+", " ＰＭ２.５ "]
+    result = subprocess.run(["node", "-e", NODE_PLAN, str(SEARCH_JS)], input=json.dumps(queries),
+                            capture_output=True, text=True, check=True)
+    plans = dict(zip(queries, json.loads(result.stdout)))
+    both, leading, trailing = 3, 1, 2
+    assert plans["碳"]["exact"] == [{"term": "碳", "wildcard": both}]
+    assert plans["高铁"]["exact"] == [{"term": "高铁", "wildcard": 0}]
+    assert plans["保、城"]["exact"] == [{"term": "保", "wildcard": leading}, {"term": "城", "wildcard": trailing}]
+    assert plans["保、城"]["loose"] == [{"term": "保", "wildcard": both}, {"term": "城", "wildcard": both}]
+    assert plans["1."]["exact"] == [{"term": "1", "wildcard": both}]  # 1.85
+    assert plans["30个"]["exact"] == [{"term": "30", "wildcard": leading}, {"term": "个", "wildcard": trailing}]
+    assert plans["养老:"]["pieces"] == ["养老"] and plans["养老:"]["phrase"] == "养老:"
+    assert plans["+"]["exact"] == [] and plans["+"]["phrase"] == "+"
+    assert plans[" ＰＭ２.５ "]["phrase"] == "pm2.5"

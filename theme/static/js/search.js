@@ -44,26 +44,36 @@
   // ---- query plan ----------------------------------------------------------
   var LEADING = 1, TRAILING = 2; // lunr.Query.wildcard values
 
-  // The normalized query, its pieces, and the lunr clauses that find every text
-  // containing them. A bigram is matched as it is; an ASCII word or a lone Han
-  // character at the edge of a piece may continue in the text (碳 in 低碳,
-  // 2.5 in pm2.5), so it gets a wildcard on that side.
+  // The normalized query, its pieces, and two sets of lunr clauses. A bigram
+  // is matched as it is. An ASCII word or a lone Han character may continue in
+  // the text (碳 in 低碳, 2.5 in pm2.5) and gets a wildcard on that side — in
+  // `exact`, only at the ends of the phrase (or next to a dot, as in "1." of
+  // 1.85): punctuation inside the phrase is punctuation in the text too, a
+  // token boundary. `loose` puts wildcards at every piece's ends, for texts
+  // that hold the pieces apart. Leading wildcards are the costly ones.
   function plan(query) {
     var phrase = Array.from(fold(String(query)).trim()).slice(0, MAX_QUERY).join("").trim();
-    var pieces = phrase.match(PIECE) || [];
-    var seen = {}, clauses = [];
-    pieces.forEach(function (piece) {
+    var pieces = [], exact = [], loose = [], seen = {}, match;
+    function add(list, tag, term, wildcard) {
+      var key = tag + term + "\u0000" + wildcard;
+      if (!seen[key]) { seen[key] = true; list.push({ term: term, wildcard: wildcard }); }
+    }
+    PIECE.lastIndex = 0;
+    while ((match = PIECE.exec(phrase))) {
+      var piece = match[0], start = match.index, end = start + piece.length;
       var tokens = tokenize(piece);
+      pieces.push(piece);
       tokens.forEach(function (token, i) {
-        var bigram = HAN_ONLY.test(token) && Array.from(token).length === 2;
-        var wildcard = 0;
-        if (!bigram && i === 0) wildcard |= LEADING;
-        if (!bigram && i === tokens.length - 1) wildcard |= TRAILING;
-        var key = token + "\u0000" + wildcard;
-        if (!seen[key]) { seen[key] = true; clauses.push({ term: token, wildcard: wildcard }); }
+        var open = !(HAN_ONLY.test(token) && Array.from(token).length === 2);
+        var ascii = !HAN_ONLY.test(token);
+        var first = open && i === 0, last = open && i === tokens.length - 1;
+        var softBefore = start === 0 || (ascii && phrase.charAt(start - 1) === ".");
+        var softAfter = end === phrase.length || (ascii && phrase.charAt(end) === ".");
+        add(exact, "e", token, (first && softBefore ? LEADING : 0) | (last && softAfter ? TRAILING : 0));
+        add(loose, "l", token, (first ? LEADING : 0) | (last ? TRAILING : 0));
       });
-    });
-    return { phrase: phrase, pieces: pieces, clauses: clauses };
+    }
+    return { phrase: phrase, pieces: pieces, exact: exact, loose: loose };
   }
 
   // ---- packs: the index as built by the site, rebuilt for lunr.Index.load ---
@@ -107,38 +117,50 @@
     return n;
   }
 
+  // Documents that may hold the query, for confirmation against their text.
+  // lunr answers the clauses it answers fast: bigrams and words, with a
+  // trailing wildcard or none. A leading wildcard makes lunr walk its whole
+  // token set (20-80 ms for 碳 in Chromium), so such a clause is left to the
+  // confirmation, which reads the text anyway; when no clause is left (碳,
+  // 5g, or punctuation such as + and “”), every document is a candidate.
+  function candidates(packs, allClauses, lunr) {
+    var found = [];
+    var clauses = allClauses.filter(function (c) { return !(c.wildcard & LEADING); });
+    packs.forEach(function (pack) {
+      if (!clauses.length) {
+        pack.docs.forEach(function (doc, i) { found.push({ doc: doc, rank: i }); });
+        return;
+      }
+      pack.index.query(function (q) {
+        clauses.forEach(function (c) {
+          q.term(c.term, { presence: lunr.Query.presence.REQUIRED, wildcard: c.wildcard, usePipeline: false });
+        });
+      }).forEach(function (hit, i) { found.push({ doc: pack.docs[Number(hit.ref)], rank: i }); });
+    });
+    return found;
+  }
+
   // Results across packs: exact phrase matches, ranked names first, then by
   // occurrences, then by lunr's order. Only when nothing contains the phrase
   // (养老: or 高铁 双减) are texts containing every piece shown, marked partial.
   function search(packs, query, lunr) {
     var p = plan(query);
     if (!p.phrase) return { plan: p, exact: true, results: [] };
-    var candidates = [];
-    packs.forEach(function (pack) {
-      if (!p.clauses.length) { // nothing indexable (+, “”, ^): scan the texts
-        pack.docs.forEach(function (doc, i) { candidates.push({ doc: doc, rank: i }); });
-        return;
-      }
-      var hits = pack.index.query(function (q) {
-        p.clauses.forEach(function (c) {
-          q.term(c.term, { presence: lunr.Query.presence.REQUIRED, wildcard: c.wildcard, usePipeline: false });
-        });
+    var results = [];
+    candidates(packs, p.exact, lunr).forEach(function (c) {
+      var n = count(c.doc.folded, p.phrase), title = fold(c.doc.title || "");
+      if (n) results.push({ doc: c.doc, count: n, rank: c.rank, named: title === p.phrase ? 2 : title.indexOf(p.phrase) >= 0 ? 1 : 0 });
+    });
+    var exact = results.length > 0;
+    if (!exact && p.pieces.length) {
+      candidates(packs, p.loose, lunr).forEach(function (c) {
+        if (p.pieces.every(function (piece) { return c.doc.folded.indexOf(piece) >= 0; })) {
+          results.push({ doc: c.doc, count: 1, rank: c.rank, named: 0 });
+        }
       });
-      hits.forEach(function (hit, i) { candidates.push({ doc: pack.docs[Number(hit.ref)], rank: i }); });
-    });
-    var exact = [], partial = [];
-    candidates.forEach(function (c) {
-      var n = count(c.doc.folded, p.phrase);
-      var title = fold(c.doc.title || "");
-      if (n) {
-        exact.push({ doc: c.doc, count: n, rank: c.rank, named: title === p.phrase ? 2 : title.indexOf(p.phrase) >= 0 ? 1 : 0 });
-      } else if (p.pieces.length && p.pieces.every(function (piece) { return c.doc.folded.indexOf(piece) >= 0; })) {
-        partial.push({ doc: c.doc, count: 1, rank: c.rank, named: 0 });
-      }
-    });
-    var results = exact.length ? exact : partial;
+    }
     results.sort(function (a, b) { return b.named - a.named || b.count - a.count || a.rank - b.rank; });
-    return { plan: p, exact: exact.length > 0 || !partial.length, results: results.map(function (r) { return r.doc; }) };
+    return { plan: p, exact: exact || !results.length, results: results.map(function (r) { return r.doc; }) };
   }
 
   // Where the needles occur in a text: [[start, end], …], sorted, not overlapping.
