@@ -1,0 +1,109 @@
+"""Make the archival PDF from the report page and the annotations: the steps in
+order (print HTML → fonts → render), plus the attachments and the facts the
+downloads page states. No Pelican here: plugin.py passes plain data in."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weasyprint
+import yaml
+
+from .fonts import font_face_css, subset_fonts
+from .print_html import PageLabels, PrintInput, build_print_html
+from .render import Attached, Renderer, RenderError, anchor_pages, document_dates, total_css
+
+BUNDLE_FORMAT = "taizhou-report-annotations/1"
+
+
+MAX_LAYOUTS = 4  # page numbers settle in two; more means a number moved text
+MSG_UNSETTLED = "the page numbers did not settle after {n} layouts; a page number changes the layout"
+
+
+@dataclass
+class Built:
+    name: str
+    pdf: bytes
+    facts: dict  # file, bytes, size, pages, sha256: for the downloads page and the nav
+    html: str  # the print HTML, for debugging and tests
+    pages: PageLabels
+    layouts: int  # how many layouts it took (1 when the cached page numbers held)
+    log: list[str] = field(default_factory=list)  # what WeasyPrint logged
+
+
+def _labels_from(document, first_report_anchor: str) -> PageLabels:
+    pages = anchor_pages(document)
+    return PageLabels(pages, pages.get(first_report_anchor, 0), len(document.pages))
+
+
+def _cached_labels(path: Path) -> PageLabels:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PageLabels(data["pages"], data["front"], data["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return PageLabels()
+
+
+def annotation_bundle(annotations_path: Path, slug: str) -> bytes:
+    """Every annotation file's data in one JSON document, stable byte for byte.
+    Read with libyaml: the annotation loader's position tracking is not needed
+    here and costs seconds."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    bundle: dict = {"format": BUNDLE_FORMAT, "report": slug}
+    for kind in ("terms", "threads", "indicators"):
+        files = sorted((annotations_path / kind).glob("*.y*ml"))
+        bundle[kind] = [yaml.load(f.read_text(encoding="utf-8"), Loader=loader) for f in files]
+    return json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode()
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MiB"
+
+
+def build_pdf(settings: dict, report: dict, content: str, annotations: dict | None, source_path: str) -> Built:
+    root = Path.cwd()
+    content_path = Path(settings["PATH"])
+    theme = Path(settings.get("PDF_THEME_PATH", "theme/print"))
+    cache = Path(settings.get("PDF_CACHE_PATH", ".cache/fonts"))
+    slug = report["pdf_slug"]
+    created, modified = document_dates(report["issued"])
+    annotations = annotations or {}
+    data = PrintInput(report=report, content=content, terms=annotations.get("terms", []),
+                      threads=annotations.get("threads", []), indicators=annotations.get("indicators", []),
+                      created=created, modified=modified, source_sha256=report.get("source_sha256", ""))
+    html = build_print_html(data, theme)
+    css = (theme / "print.css").read_text(encoding="utf-8")
+    fonts = subset_fonts(html + css, cache)
+    source_file = content_path / report["source_file"]
+    attachments = [
+        Attached(Path(source_path).name, Path(source_path).read_bytes(),
+                 "报告的 Markdown 源文件（本 PDF 与网站由它生成）", "Source"),
+        Attached(source_file.name, source_file.read_bytes(), "报告原文纯文本（UTF-8），正文与之逐字相同", "Source"),
+        Attached("annotations.json", annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), slug),
+                 "全部注释数据：术语、前后呼应、指标（JSON）", "Supplement"),
+    ]
+    stylesheets = [font_face_css(fonts), css]
+    # page numbers of the last layout of this same text, if any (see PageLabels)
+    key = hashlib.sha256("\0".join([weasyprint.__version__, build_print_html(data, theme)] + stylesheets).encode())
+    numbers_file = cache / f"pages-{key.hexdigest()[:20]}.json"
+    labels = _cached_labels(numbers_file)
+    with Renderer(base=root, allowed=[cache, theme, content_path]) as renderer:
+        for layouts in range(1, MAX_LAYOUTS + 1):
+            html = build_print_html(data, theme, labels)
+            document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
+            found = _labels_from(document, "notice")
+            if found == labels:
+                break
+            labels = found
+        else:
+            raise RenderError(MSG_UNSETTLED.format(n=MAX_LAYOUTS))
+        pdf = renderer.write(document, attachments, modified, labels.front)
+    numbers_file.write_text(json.dumps({"pages": labels.pages, "front": labels.front, "total": labels.total},
+                                       sort_keys=True), encoding="utf-8")
+    name = f"{slug}.pdf"
+    facts = {"file": name, "bytes": len(pdf), "size": human_size(len(pdf)), "pages": labels.total,
+             "sha256": hashlib.sha256(pdf).hexdigest(), "variant": "PDF/A-3u",
+             "attachments": [a.name for a in attachments]}
+    return Built(name, pdf, facts, html, labels, layouts, renderer.log)
