@@ -40,7 +40,7 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["report_markdown", "annotations", "search_index"]
+PLUGINS = ["report_markdown", "annotations", "search_index", "report_pdf"]
 MARKDOWN_IT_PLUGINS = [
     "report_markdown.blocks:safe_attrs_plugin",
     "report_markdown.blocks:block_ids_plugin",
@@ -48,3 +48,7 @@ MARKDOWN_IT_PLUGINS = [
 ]
 ANNOTATIONS_PATH = "annotations"
 SCHEMAS_PATH = "schemas"
+# The archival PDF (plugins/report_pdf): print template and CSS, and the cache
+# of font subsets (by character set; outside output/, not in git).
+PDF_THEME_PATH = "theme/print"
+PDF_CACHE_PATH = ".cache/fonts"

@@ -124,15 +124,29 @@ def _mark_terms(root: lxml.html.HtmlElement, terms: dict[str, dict]) -> dict[str
     return seen
 
 
-def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels) -> None:
-    """After each thread anchor: “（参见第N、M页）” to the thread's other anchors."""
-    anchors: dict[str, list[str]] = {}
+def _counterparts(spans: list, here) -> list[str]:
+    """The anchors a reader should turn to from `here`: in each other part of
+    the report (review, goals, tasks), the nearest anchor of the same thread.
+    All of a thread's anchors would bury the text in numbers (tried: up to
+    nine per anchor); the threads appendix lists them all."""
+    same = [s for s in spans if s.get("data-thread") == here.get("data-thread") and s is not here]
+    position = spans.index(here)
+    nearest: dict[str, tuple[int, str]] = {}
+    for span in same:
+        part = span.get("data-part", "")
+        distance = abs(spans.index(span) - position)
+        if part != here.get("data-part", "") and (part not in nearest or distance < nearest[part][0]):
+            nearest[part] = (distance, span.get("id"))
+    return sorted((anchor for _, anchor in nearest.values()), key=lambda a: [s.get("id") for s in spans].index(a))
+
+
+def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str, str]) -> None:
+    """After each thread anchor: “（参见第N、M页）” to its counterparts."""
     spans = [s for s in root.iter("span") if s.get("data-thread") and s.get("id")]
     for span in spans:
-        anchors.setdefault(span.get("data-thread"), []).append(span.get("id"))
+        span.set("data-part", parts.get(span.get("id"), ""))
     for span in spans:
-        others = [a for a in anchors[span.get("data-thread")] if a != span.get("id")]
-        targets = pages.distinct(others, exclude=pages.label(span.get("id")))
+        targets = pages.distinct(_counterparts(spans, span), exclude=pages.label(span.get("id")))
         if not targets:
             continue
         ref = lxml.html.Element("span", {"class": "xref", "data-ui": ""})
@@ -144,9 +158,11 @@ def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels) -> None:
         ref.tail = span.tail
         span.tail = None
         span.addnext(ref)
+    for span in spans:
+        span.attrib.pop("data-part", None)
 
 
-def report_body(content: str, terms: list[dict], pages: PageLabels) -> tuple[str, dict[str, list[str]], set[str]]:
+def report_body(content: str, terms: list[dict], pages: PageLabels, parts: dict[str, str] | None = None) -> tuple[str, dict[str, list[str]], set[str]]:
     """The report HTML for print, the ids of term occurrences by term, and
     every id in it (links must not point anywhere else)."""
     root = _fragment(content)
@@ -154,7 +170,7 @@ def report_body(content: str, terms: list[dict], pages: PageLabels) -> tuple[str
         if element is not root and element.get("data-ui") is not None:
             element.drop_tree()  # site UI; its tail is report text and stays
     occurrences = _mark_terms(root, {t["id"]: t for t in terms})
-    _cross_refs(root, pages)
+    _cross_refs(root, pages, parts or {})
     for link in list(root.iter("a")):
         href = link.get("href", "")
         if not href.startswith("#"):
@@ -197,7 +213,8 @@ def _environment(template_dir: Path) -> Environment:
 
 def build_print_html(data: PrintInput, template_dir: Path, pages: PageLabels | None = None) -> str:
     pages = pages or PageLabels()
-    body, occurrences, ids = report_body(data.content, data.terms, pages)
+    parts = {a["id"]: a.get("part", "") for t in data.threads for a in t.get("anchors_in_order", []) if "id" in a}
+    body, occurrences, ids = report_body(data.content, data.terms, pages, parts)
     report = data.report
     terms = [dict(t, occurrence_ids=occurrences.get(t["id"], [])) for t in data.terms]
     # an anchor the marking could not place (overlapping another) has no id to point at
