@@ -181,8 +181,8 @@ def test_without_javascript_a_term_is_a_plain_link(browser, server):
 def _follow_a_note_into_another_part(page, phone: bool) -> dict:
     """Open the first note in part 一 that points into another part, follow it."""
     info = page.evaluate("""() => {
-      for (const a of document.querySelectorAll('.report aside.xrefs a[data-xref]')) {
-        const from = a.closest('aside').previousElementSibling.closest('[data-block]').id;
+      for (const a of document.querySelectorAll('.report div.xrefs a[data-xref]')) {
+        const from = a.closest('div.xrefs').previousElementSibling.closest('[data-block]').id;
         const target = document.getElementById(a.getAttribute('href').slice(1));
         const to = target.closest('[data-block]').id;
         if (from.split('-')[0] !== to.split('-')[0]) {
@@ -234,7 +234,7 @@ def test_thread_note_leads_to_the_right_paragraph_in_another_part_phone(open_pag
 
 def test_notes_sit_in_the_margin_beside_their_paragraph_on_wide_screens(open_page, server):
     page = open_page(f"{server}/index.html", 1440, 900)
-    boxes = page.evaluate("""() => [...document.querySelectorAll('.report aside.xrefs')].map(n => {
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.report div.xrefs')].map(n => {
       const r = n.getBoundingClientRect(), p = n.previousElementSibling.getBoundingClientRect();
       return {top: r.top, bottom: r.bottom, left: r.left, paraTop: p.top,
               reportRight: document.querySelector('.report').getBoundingClientRect().right};

@@ -67,8 +67,7 @@ def _term_ranges(terms: list[dict], blocks: list[dict]) -> tuple[dict, dict]:
             seen_sections.add(_section_key(hit.block))
             marked.setdefault(hit.block, []).append(ranges.Range(
                 hit.start, hit.end, "a",
-                {"class": "term", "data-term": term["id"], "href": f"terms/{term['id']}.html",
-                 "aria-describedby": "term-popover"},
+                {"class": "term", "data-term": term["id"], "href": f"terms/{term['id']}.html"},
                 priority=1, key=("term", term["id"])))
     return marked, hits
 
@@ -153,10 +152,12 @@ def _attach_xrefs(state: StateCore, threads: list[dict], landed: dict) -> None:
     by_block: dict[str, list[dict]] = {}
     for thread_id, anchors in landed.items():
         ordered = sorted(anchors, key=lambda a: (order.get(a["block"], 0), a["n"]))
-        for anchor in ordered:
-            others = [dict(o, label=PART_LABELS.get(o["part"], o["part"])) for o in ordered if o is not anchor]
-            by_block.setdefault(anchor["block"], []).append({
-                "thread": thread_id, "title": titles.get(thread_id, thread_id), "here": anchor, "others": others})
+        for block in dict.fromkeys(a["block"] for a in ordered):
+            # one note per thread per paragraph: its anchors here, links to those elsewhere
+            here = [a for a in ordered if a["block"] == block]
+            others = [dict(o, label=PART_LABELS.get(o["part"], o["part"])) for o in ordered if o["block"] != block]
+            by_block.setdefault(block, []).append({
+                "thread": thread_id, "title": titles.get(thread_id, thread_id), "here": here, "others": others})
     state.env["xrefs"] = by_block
 
 
@@ -175,13 +176,14 @@ def xrefs_html(entries: list[dict]) -> str:
             f'<li><a data-xref href="#{escape(o["id"])}"><span class="xref-part">{escape(o["label"])}</span>'
             f'<span class="xref-quote">{escape(shorten(o["quote"]))}</span></a></li>'
             for o in entry["others"])
-        note = entry["here"].get("note", "")
+        notes = "".join(f'<p class="xref-here">{escape(a["note"])}</p>' for a in entry["here"] if a.get("note"))
         items.append(
             f'<details class="xref" data-thread="{escape(entry["thread"])}"><summary>'
             f'<span class="xref-label">线索</span>{escape(entry["title"])}</summary>'
-            + (f'<p class="xref-here">{escape(note)}</p>' if note else "")
+            + notes
             + f'<ol>{links}</ol><a class="xref-thread" href="threads/{escape(entry["thread"])}.html">整条线索</a></details>')
-    return f'<aside class="xrefs" data-ui aria-label="交叉引用">{"".join(items)}</aside>\n'
+    # a plain div, not <aside>: fifty landmarks would clutter screen-reader navigation
+    return f'<div class="xrefs" data-ui>{"".join(items)}</div>\n'
 
 
 def annotations_plugin(md: MarkdownIt, settings: dict) -> None:

@@ -67,8 +67,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+_cache: dict[tuple, Annotations] = {}
+
+
+def _signature(root: Path) -> tuple:
+    files = sorted(p for p in root.rglob("*.y*ml") if p.is_file())
+    return (str(root.resolve()),) + tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 def load_annotations(settings: dict) -> Annotations:
+    """Every annotation, loaded once per state of the files: the check, the
+    marking rule, the pages, search and the PDF all ask, and a change (in
+    `build.py serve`) loads afresh. Treat the result as read-only."""
     root = Path(settings.get("ANNOTATIONS_PATH", "annotations"))
+    key = _signature(root)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = _load(root)
+    return _cache[key]
+
+
+def _load(root: Path) -> Annotations:
     result = Annotations()
     for kind in KINDS:
         for path in sorted((root / kind).glob("*.y*ml")):

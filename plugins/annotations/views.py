@@ -93,7 +93,8 @@ def growth_needed(unit: str, start: dict, target: dict) -> str:
     if years <= 0 or start["value"] in (0, None):
         return ""
     if unit.strip() in ("%", "个百分点") or unit.endswith("%"):
-        return f"每年需提高{(target['value'] - start['value']) / years:+.2f}个百分点"
+        step = (target["value"] - start["value"]) / years
+        return f"每年需{'提高' if step >= 0 else '降低'}{abs(step):.2f}个百分点"
     if start["value"] < 0 or target["value"] < 0:
         return ""
     rate = (math.pow(target["value"] / start["value"], 1 / years) - 1) * 100
@@ -122,4 +123,6 @@ def indicator_views(ann: Annotations, report: dict) -> list[dict]:
                 earlier = [k for k in known if k["year"] < value["year"]]
                 value["growth"] = growth_needed(indicator.get("unit", ""), earlier[-1], value) if earlier else ""
         views.append({**indicator, "values_sorted": values})
-    return views
+    # in the order the report first states them
+    order = {b["id"]: i for i, b in enumerate(blocks)}
+    return sorted(views, key=lambda v: min((order.get(x["block"], len(order)) for x in v["values_sorted"]), default=len(order)))

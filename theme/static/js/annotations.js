@@ -54,11 +54,14 @@
     return out;
   }
 
-  // `aria-describedby="term-popover"` on each term (set at build time) points
-  // here: the focused term's one-line gloss, read out with the link.
+  // Each term gets `aria-describedby` pointing here (only now that the element
+  // exists): the focused term's one-line gloss, read out with the link.
   var description = el("div");
   description.id = "term-popover";
   description.hidden = true;
+  report.querySelectorAll("a.term[data-term]").forEach(function (term) {
+    term.setAttribute("aria-describedby", "term-popover");
+  });
 
   var popover = el("div", "term-popover");
   popover.id = "term-dialog";
@@ -301,7 +304,7 @@
 
   // ---- Thread notes in the margin ------------------------------------------
 
-  var notes = Array.prototype.slice.call(report.querySelectorAll("aside.xrefs"));
+  var notes = Array.prototype.slice.call(report.querySelectorAll("div.xrefs"));
 
   // A paragraph that holds several anchors of one thread gets one note per
   // anchor, listing much the same links: keep the first, give it the others'
