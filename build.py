@@ -113,14 +113,14 @@ def check(overrides: dict | None = None) -> int:
     return 0
 
 
-def serve(port: int, output: Path) -> int:
+def serve(port: int, output: Path, overrides: dict | None = None) -> int:
     import functools
     import http.server
     import threading
 
     from watchfiles import watch
 
-    build(output)
+    build(output, overrides)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -128,7 +128,7 @@ def serve(port: int, output: Path) -> int:
     watched = [ROOT / name for name in ("content", "annotations", "theme", "plugins", "schemas", "pelicanconf.py")]
     for changes in watch(*[p for p in watched if p.exists()]):
         print(f"changed: {', '.join(sorted({Path(c[1]).name for c in changes}))}")
-        status = build(output)
+        status = build(output, overrides)
         print("rebuilt" if status == 0 else "kept the last good site (see the problems above)")
     return 0
 
@@ -136,6 +136,7 @@ def serve(port: int, output: Path) -> int:
 def add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", help="content folder (default: content/)")
     parser.add_argument("--annotations", help="annotations folder (default: annotations/)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (a quicker preview)")
 
 
 def source_overrides(args: argparse.Namespace) -> dict:
@@ -144,6 +145,8 @@ def source_overrides(args: argparse.Namespace) -> dict:
         overrides["PATH"] = str(Path(args.content).resolve())
     if args.annotations:
         overrides["ANNOTATIONS_PATH"] = str(Path(args.annotations).resolve())
+    if getattr(args, "no_pdf", False):
+        overrides["PLUGINS"] = [p for p in load_settings()["PLUGINS"] if p != "report_pdf"]
     return overrides
 
 
@@ -158,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--output", default="output")
+    add_source_options(s)
     n = sub.add_parser("new", help="scaffold an annotation file")
     n.add_argument("kind", choices=["term", "thread", "indicator"])
     n.add_argument("name")
@@ -169,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(source_overrides(args))
     if args.command == "serve":
-        return serve(args.port, (ROOT / args.output).resolve())
+        return serve(args.port, (ROOT / args.output).resolve(), source_overrides(args))
     os.chdir(ROOT)
     from annotations.scaffold import scaffold
 

@@ -13,11 +13,11 @@ def snapshot(folder):
 
 def test_broken_front_matter_fails_and_keeps_output(tmp_path, content_copy):
     output = tmp_path / "output"
-    assert run_build(output, "--content", str(content_copy)).returncode == 0
+    assert run_build(output, "--no-pdf", "--content", str(content_copy)).returncode == 0
     before = snapshot(output)
     report = content_copy / "report.md"
     report.write_text(report.read_text(encoding="utf-8").replace("title: ", "title: [unclosed", 1), encoding="utf-8")
-    result = run_build(output, "--content", str(content_copy))
+    result = run_build(output, "--no-pdf", "--content", str(content_copy))
     assert result.returncode != 0
     assert re.search(r"report\.md:[23]:1: ", result.stderr) and "front matter is not valid YAML" in result.stderr
     assert snapshot(output) == before
@@ -26,11 +26,11 @@ def test_broken_front_matter_fails_and_keeps_output(tmp_path, content_copy):
 
 def test_changed_report_text_fails_and_keeps_output(tmp_path, content_copy):
     output = tmp_path / "output"
-    assert run_build(output, "--content", str(content_copy)).returncode == 0
+    assert run_build(output, "--no-pdf", "--content", str(content_copy)).returncode == 0
     before = snapshot(output)
     report = content_copy / "report.md"
     report.write_text(report.read_text(encoding="utf-8").replace("累计为企业减负1451亿元", "累计为企业减负1541亿元"), encoding="utf-8")
-    result = run_build(output, "--content", str(content_copy))
+    result = run_build(output, "--no-pdf", "--content", str(content_copy))
     assert result.returncode == 1
     assert "report.md:" in result.stderr and "differs from its source" in result.stderr
     assert "1541" in result.stderr  # the hint shows what the page has instead
