@@ -64,8 +64,9 @@ def _cut(source: Path, chars: str, target: Path) -> None:
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.glyph_names = False
-    # Keeping hints and font-wide bounding boxes as they are: recomputing them
-    # for a CFF font costs seconds (profiled) and changes nothing on paper.
+    # Hints and font-wide bounding boxes are kept as they are: recomputing
+    # them costs seconds (profiled), and WeasyPrint's own HarfBuzz pass drops
+    # the hints when it embeds (its `hinting` option is off).
     options.hinting = True
     font = _face(source)
     subsetter = subset.Subsetter(options)

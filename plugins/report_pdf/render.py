@@ -144,7 +144,8 @@ class Renderer:
             raise RenderError(f"WeasyPrint failed to lay out the PDF: {type(error).__name__}: {error}") from error
 
     def write(self, document, attachments: list[Attached], modified: str, front_pages: int) -> bytes:
-        when = dt.datetime.fromisoformat(modified)
+        # in UTC: WeasyPrint writes attachment dates with a "Z" whatever their zone
+        when = dt.datetime.fromisoformat(modified).astimezone(dt.timezone.utc)
         document.metadata = LanguageMetadata(**vars(document.metadata))
         files = [weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name, description=a.description,
                                        created=when, modified=when, relationship=a.relationship)
