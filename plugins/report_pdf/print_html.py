@@ -89,9 +89,13 @@ def _break_quotes(root: lxml.html.HtmlElement) -> None:
     def fix(text: str | None) -> str | None:
         return text.replace("“", ZWSP + "“").replace("”", "”" + ZWSP) if text else text
 
+    # not in headings: they become PDF bookmarks, whose text is copied as is
+    headings = {"h1", "h2", "h3", "h4", "h5", "h6"}
     for element in root.iter():
-        element.text = fix(element.text)
-        if element is not root:
+        inside_heading = any(a.tag in headings for a in element.iterancestors()) or element.tag in headings
+        if not inside_heading:
+            element.text = fix(element.text)
+        if element is not root and not any(a.tag in headings for a in element.iterancestors()):
             element.tail = fix(element.tail)
 
 

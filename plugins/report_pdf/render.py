@@ -91,7 +91,8 @@ class _Collect(logging.Handler):
 
 
 def _page_labels(front_pages: int):
-    """PDF page labels: i, ii, iii … for the cover and front matter, then 1, 2 …"""
+    """PDF page labels (i, ii, iii … for the cover and front matter, then 1, 2 …),
+    and a tidy /AF."""
 
     def finish(document, pdf) -> None:
         nums = pydyf.Array()
@@ -99,6 +100,14 @@ def _page_labels(front_pages: int):
             nums.extend([0, pydyf.Dictionary({"S": "/r"})])
         nums.extend([front_pages, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        # WeasyPrint 70 lists each attachment twice in /AF (once inline, from the
+        # name tree, once by reference): keep the references, once each
+        if "AF" in pdf.catalog:
+            unique = []
+            for item in pdf.catalog["AF"]:
+                if not isinstance(item, dict) and item not in unique:
+                    unique.append(item)
+            pdf.catalog["AF"] = pydyf.Array(unique or pdf.catalog["AF"])
 
     return finish
 
