@@ -49,6 +49,7 @@ MARKDOWN_IT_PLUGINS = [
 ANNOTATIONS_PATH = "annotations"
 SCHEMAS_PATH = "schemas"
 # The archival PDF (plugins/report_pdf): print template and CSS, and the cache
-# of font subsets (by character set; outside output/, not in git).
+# of font subsets, page numbers and rendered PDFs (by their inputs; outside
+# output/, not in git). PDF_REUSE_RENDERED = False forces a render.
 PDF_THEME_PATH = "theme/print"
-PDF_CACHE_PATH = ".cache/fonts"
+PDF_CACHE_PATH = ".cache/pdf"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -216,11 +217,39 @@ def test_sources_and_annotations_attached_with_relationships(pdf):
 
 # --- reproducibility and logs -----------------------------------------------
 
-def test_second_build_is_byte_identical_and_weasyprint_logs_nothing(tmp_path, pdf_path):
-    result = run_build(tmp_path / "output")
+def build_with(output: Path, overrides: dict) -> subprocess.CompletedProcess:
+    """`build.py build` with settings overrides (the CLI has none for these)."""
+    code = ("import json, logging, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import build; "
+            "logging.basicConfig(level=logging.WARNING, format='%(levelname)s: %(message)s'); "
+            "sys.exit(build.build(Path(sys.argv[2]), json.loads(sys.argv[3])))")
+    return subprocess.run([sys.executable, "-c", code, str(ROOT), str(output), json.dumps(overrides)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_a_fresh_render_is_byte_identical_and_weasyprint_logs_nothing(tmp_path, pdf_path):
+    """Rendered again (not reused from .cache/pdf): the same bytes, and no
+    line from WeasyPrint or the PDF plugin in the build's output."""
+    result = build_with(tmp_path / "output", {"PDF_REUSE_RENDERED": False})
     assert result.returncode == 0, result.stderr
-    assert "WeasyPrint" not in result.stderr and "weasyprint" not in result.stderr, result.stderr
+    assert not re.search(r"weasyprint|report_pdf", result.stderr, re.I), result.stderr
     assert (tmp_path / "output" / pdf_path.name).read_bytes() == pdf_path.read_bytes()
+
+
+def test_dates_come_from_the_issue_date_or_source_date_epoch():
+    from report_pdf.render import document_dates
+
+    assert document_dates("2022-04-15", {}) == ("2022-04-15T00:00:00+08:00", "2022-04-15T00:00:00+08:00")
+    assert document_dates("2022-04-15", {"SOURCE_DATE_EPOCH": "1700000000"})[1] == "2023-11-14T22:13:20+00:00"
+
+
+def test_the_render_reads_no_url_and_fails_loudly(tmp_path):
+    from report_pdf.render import Renderer, RenderError
+
+    with Renderer(base=tmp_path, allowed=[tmp_path]) as renderer:
+        with pytest.raises(RenderError):
+            renderer.lay_out('<p>x<img src="https://example.org/a.png"></p>', [])
+        with pytest.raises(RenderError):
+            renderer.lay_out('<p>x<img src="file:///etc/hostname"></p>', [])
 
 
 # --- justification ------------------------------------------------------------

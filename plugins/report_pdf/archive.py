@@ -18,6 +18,7 @@ from .render import Attached, Renderer, RenderError, anchor_pages, document_date
 BUNDLE_FORMAT = "taizhou-report-annotations/1"
 
 
+KEEP_RENDERED = 3  # rendered PDFs kept in the cache (1.7 MB each)
 MAX_LAYOUTS = 4  # page numbers settle in two; more means a number moved text
 MSG_UNSETTLED = "the page numbers did not settle after {n} layouts; a page number changes the layout"
 
@@ -29,7 +30,7 @@ class Built:
     facts: dict  # file, bytes, size, pages, sha256: for the downloads page and the nav
     html: str  # the print HTML, for debugging and tests
     pages: PageLabels
-    layouts: int  # how many layouts it took (1 when the cached page numbers held)
+    layouts: int  # how many layouts it took: 1 when the cached page numbers held, 0 when reused
     log: list[str] = field(default_factory=list)  # what WeasyPrint logged
 
 
@@ -62,48 +63,91 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MiB"
 
 
+def _attachments(settings: dict, report: dict, source_path: str) -> list[Attached]:
+    source_file = Path(settings["PATH"]) / report["source_file"]
+    bundle = annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), report["pdf_slug"])
+    return [
+        Attached(Path(source_path).name, Path(source_path).read_bytes(),
+                 "报告的 Markdown 源文件（本 PDF 与网站由它生成）", "Source"),
+        Attached(source_file.name, source_file.read_bytes(), "报告原文纯文本（UTF-8），正文与之逐字相同", "Source"),
+        Attached("annotations.json", bundle, "全部注释数据：术语、前后呼应、指标（JSON）", "Supplement"),
+    ]
+
+
+def _digest(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
+def _reuse(cache: Path, key: str) -> tuple[bytes, PageLabels] | None:
+    """A PDF rendered before from exactly these inputs (WeasyPrint is
+    deterministic: the same inputs give the same bytes, measured in issue 6)."""
+    pdf_file, labels_file = cache / f"pdf-{key}.pdf", cache / f"pdf-{key}.json"
+    if not (pdf_file.exists() and labels_file.exists()):
+        return None
+    return pdf_file.read_bytes(), _cached_labels(labels_file)
+
+
+def _keep(cache: Path, key: str, pdf: bytes, labels: PageLabels) -> None:
+    for old in sorted(cache.glob("pdf-*.pdf"), key=lambda p: p.stat().st_mtime)[:-(KEEP_RENDERED - 1) or None]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
+    (cache / f"pdf-{key}.json").write_text(_labels_json(labels), encoding="utf-8")
+    partial = cache / f"pdf-{key}.part"
+    partial.write_bytes(pdf)
+    partial.replace(cache / f"pdf-{key}.pdf")
+
+
+def _labels_json(labels: PageLabels) -> str:
+    return json.dumps({"pages": labels.pages, "front": labels.front, "total": labels.total}, sort_keys=True)
+
+
 def build_pdf(settings: dict, report: dict, content: str, annotations: dict | None, source_path: str) -> Built:
     root = Path.cwd()
-    content_path = Path(settings["PATH"])
     theme = Path(settings.get("PDF_THEME_PATH", "theme/print"))
-    cache = Path(settings.get("PDF_CACHE_PATH", ".cache/fonts"))
-    slug = report["pdf_slug"]
+    cache = Path(settings.get("PDF_CACHE_PATH", ".cache/pdf"))
     created, modified = document_dates(report["issued"])
     annotations = annotations or {}
     data = PrintInput(report=report, content=content, terms=annotations.get("terms", []),
                       threads=annotations.get("threads", []), indicators=annotations.get("indicators", []),
                       created=created, modified=modified, source_sha256=report.get("source_sha256", ""))
-    html = build_print_html(data, theme)
+    plain = build_print_html(data, theme)  # page numbers not yet known
     css = (theme / "print.css").read_text(encoding="utf-8")
-    fonts = subset_fonts(html + css, cache)
-    source_file = content_path / report["source_file"]
-    attachments = [
-        Attached(Path(source_path).name, Path(source_path).read_bytes(),
-                 "报告的 Markdown 源文件（本 PDF 与网站由它生成）", "Source"),
-        Attached(source_file.name, source_file.read_bytes(), "报告原文纯文本（UTF-8），正文与之逐字相同", "Source"),
-        Attached("annotations.json", annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), slug),
-                 "全部注释数据：术语、前后呼应、指标（JSON）", "Supplement"),
-    ]
-    stylesheets = [font_face_css(fonts), css]
+    stylesheets = [font_face_css(subset_fonts(plain + css, cache)), css]
+    attachments = _attachments(settings, report, source_path)
     # page numbers of the last layout of this same text, if any (see PageLabels)
-    key = hashlib.sha256("\0".join([weasyprint.__version__, build_print_html(data, theme)] + stylesheets).encode())
-    numbers_file = cache / f"pages-{key.hexdigest()[:20]}.json"
+    numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets)}.json"
     labels = _cached_labels(numbers_file)
-    with Renderer(base=root, allowed=[cache, theme, content_path]) as renderer:
-        for layouts in range(1, MAX_LAYOUTS + 1):
-            html = build_print_html(data, theme, labels)
-            document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
-            found = _labels_from(document, "notice")
-            if found == labels:
-                break
-            labels = found
-        else:
-            raise RenderError(MSG_UNSETTLED.format(n=MAX_LAYOUTS))
-        pdf = renderer.write(document, attachments, modified, labels.front)
-    numbers_file.write_text(json.dumps({"pages": labels.pages, "front": labels.front, "total": labels.total},
-                                       sort_keys=True), encoding="utf-8")
-    name = f"{slug}.pdf"
+    html = build_print_html(data, theme, labels)
+
+    def key(html: str) -> str:
+        return _digest(weasyprint.__version__, html, *stylesheets, modified,
+                       *(part for a in attachments for part in (a.name, a.data, a.description, a.relationship)))
+
+    reused = _reuse(cache, key(html)) if settings.get("PDF_REUSE_RENDERED", True) else None
+    layouts, log = 0, []
+    if reused:
+        pdf, labels = reused
+    else:
+        with Renderer(base=root, allowed=[cache, theme, Path(settings["PATH"])]) as renderer:
+            for layouts in range(1, MAX_LAYOUTS + 1):
+                html = build_print_html(data, theme, labels)
+                document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
+                found = _labels_from(document, "notice")
+                if found == labels:
+                    break
+                labels = found
+            else:
+                raise RenderError(MSG_UNSETTLED.format(n=MAX_LAYOUTS))
+            pdf = renderer.write(document, attachments, modified, labels.front)
+        log = renderer.log
+        numbers_file.write_text(_labels_json(labels), encoding="utf-8")
+        _keep(cache, key(html), pdf, labels)  # html: the one made with the settled numbers
+    name = f"{report['pdf_slug']}.pdf"
     facts = {"file": name, "bytes": len(pdf), "size": human_size(len(pdf)), "pages": labels.total,
              "sha256": hashlib.sha256(pdf).hexdigest(), "variant": "PDF/A-3u",
              "attachments": [a.name for a in attachments]}
-    return Built(name, pdf, facts, html, labels, layouts, renderer.log)
+    return Built(name, pdf, facts, html, labels, layouts, log)

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 
 from .justify import inter_character_justification
@@ -149,8 +149,9 @@ class Renderer:
             return document.render(stylesheets=css, font_config=fonts)
         except RenderError:
             raise
-        except Exception as error:  # any WeasyPrint failure stops the build
-            raise RenderError(f"WeasyPrint failed to lay out the PDF: {type(error).__name__}: {error}") from error
+        except (Exception, FatalURLFetchingError) as error:  # any failure stops the build
+            cause = f" ({error.__cause__})" if error.__cause__ else ""
+            raise RenderError(f"WeasyPrint failed to lay out the PDF: {type(error).__name__}: {error}{cause}") from error
 
     def write(self, document, attachments: list[Attached], modified: str, front_pages: int) -> bytes:
         # in UTC: WeasyPrint writes attachment dates with a "Z" whatever their zone
