@@ -121,6 +121,9 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     # page numbers of the last layout of this same text, if any (see PageLabels)
     numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets)}.json"
     labels = _cached_labels(numbers_file)
+    if not labels.pages:  # a changed text: the last layout's numbers are the best first guess
+        previous = sorted(cache.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
+        labels = _cached_labels(previous[-1]) if previous else labels
     html = build_print_html(data, theme, labels)
 
     def key(html: str) -> str:
