@@ -11,7 +11,7 @@ from pathlib import Path
 import weasyprint
 import yaml
 
-from .fonts import font_face_css, subset_fonts
+from .fonts import advances, font_face_css, subset_fonts
 from .print_html import PageLabels, PrintInput, build_print_html
 from .render import Attached, Renderer, RenderError, anchor_pages, document_dates, total_css
 
@@ -116,7 +116,11 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
                       created=created, modified=modified, source_sha256=report.get("source_sha256", ""))
     plain = build_print_html(data, theme)  # page numbers not yet known
     css = (theme / "print.css").read_text(encoding="utf-8")
-    stylesheets = [font_face_css(subset_fonts(plain + css, cache)), css]
+    fonts = subset_fonts(plain + css, cache)
+    stylesheets = [font_face_css(fonts), css]
+    # chart labels are placed with the regular face's widths: same characters as `plain`
+    data.advances = advances(next(f.path for f in fonts if f.weight == 400))
+    plain = build_print_html(data, theme)
     attachments = _attachments(settings, report, source_path)
     # page numbers of the last layout of this same text, if any (see PageLabels)
     numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets)}.json"

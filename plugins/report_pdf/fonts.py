@@ -106,6 +106,17 @@ def subset_fonts(text: str, cache: Path) -> list[FontFile]:
     return files
 
 
+def advances(path: Path) -> dict[str, float]:
+    """Each character's advance width in em, from a cut font (for placing
+    SVG chart labels: see print_html.start_anchored_text)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    return {chr(code): metrics[glyph][0] / em for code, glyph in font.getBestCmap().items()}
+
+
 def font_face_css(files: list[FontFile]) -> str:
     rules = [
         f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {f.weight}; font-style: normal;'
