@@ -295,6 +295,28 @@ def test_justification_counts_what_pango_adds():
     assert 2 not in spaced_characters("践行\u200b“八八”")  # the zero-width space takes no spacing
 
 
+# --- charts -------------------------------------------------------------------
+
+def test_chart_labels_start_where_their_anchor_put_them():
+    from report_pdf.charts import start_anchored_text
+
+    widths = {"1": 0.5, "0": 0.5, "%": 1.0}
+    svg = ('<text class="a" x="40" y="5" text-anchor="end" font-size="12">10</text>'
+           '<text x="100.0" y="9" text-anchor="middle" font-size="10">%</text>'
+           '<text x="7" y="9" text-anchor="end" font-size="10">亿</text>')
+    placed = start_anchored_text(svg, widths)
+    assert '<text class="a" x="28.00" y="5" font-size="12">10</text>' in placed  # 40 - 2 × 0.5 × 12
+    assert '<text x="95.00" y="9" font-size="10">%</text>' in placed  # 100 - 1.0 × 10 / 2
+    assert '<text x="7" y="9" text-anchor="end" font-size="10">亿</text>' in placed  # no width known: left alone
+
+
+def test_charts_are_figures_with_alt_text_and_no_transparency_groups(pdf):
+    figures = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure"]
+    assert figures and all(str(f.get("/Alt", "")) for f in figures)
+    groups = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Form"]
+    assert len(groups) < 20, f"{len(groups)} form XObjects: chart labels drawn through transparency groups again?"
+
+
 # --- pictures for a human look ------------------------------------------------
 
 def test_pngs_of_cover_footnoted_page_and_glossary(pdf_path, pdf, body_pages):

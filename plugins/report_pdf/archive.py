@@ -11,6 +11,7 @@ from pathlib import Path
 import weasyprint
 import yaml
 
+from .charts import chart_text, write_charts
 from .fonts import advances, font_face_css, subset_fonts
 from .print_html import PageLabels, PrintInput, build_print_html
 from .render import Attached, Renderer, RenderError, anchor_pages, document_dates, total_css
@@ -116,14 +117,14 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
                       created=created, modified=modified, source_sha256=report.get("source_sha256", ""))
     plain = build_print_html(data, theme)  # page numbers not yet known
     css = (theme / "print.css").read_text(encoding="utf-8")
-    fonts = subset_fonts(plain + css, cache)
+    fonts = subset_fonts(plain + css + chart_text(data.indicators), cache)
     stylesheets = [font_face_css(fonts), css]
-    # chart labels are placed with the regular face's widths: same characters as `plain`
-    data.advances = advances(next(f.path for f in fonts if f.weight == 400))
-    plain = build_print_html(data, theme)
+    # chart labels are placed with the widths of the regular face they are set in
+    data.charts = write_charts(data.indicators, advances(next(f.path for f in fonts if f.weight == 400)),
+                               cache / "charts")
     attachments = _attachments(settings, report, source_path)
     # page numbers of the last layout of this same text, if any (see PageLabels)
-    numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets)}.json"
+    numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets, json.dumps(data.charts, sort_keys=True))}.json"
     labels = _cached_labels(numbers_file)
     if not labels.pages:  # a changed text: the last layout's numbers are the best first guess
         previous = sorted(cache.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
@@ -141,7 +142,8 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     else:
         with Renderer(base=root, allowed=[cache, theme, Path(settings["PATH"])]) as renderer:
             for layouts in range(1, MAX_LAYOUTS + 1):
-                html = build_print_html(data, theme, labels)
+                if layouts > 1:  # the first layout uses the html made above
+                    html = build_print_html(data, theme, labels)
                 document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
                 found = _labels_from(document, "notice")
                 if found == labels:

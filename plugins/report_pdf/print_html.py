@@ -16,8 +16,6 @@ around the text, never in it:
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +23,6 @@ import lxml.html
 from lxml import etree
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-
-from .fonts import FONT_FAMILY
 
 ZWSP = "\u200b"
 APPENDIX_TITLES = {"glossary": "术语表", "threads": "前后呼应", "indicators": "指标", "sources": "出处"}
@@ -81,31 +77,7 @@ class PrintInput:
     created: str = ""  # W3C datetimes for the PDF metadata
     modified: str = ""
     source_sha256: str = ""
-    advances: dict[str, float] = field(default_factory=dict)  # em width of each character of the regular face
-
-
-ANCHORED_TEXT = re.compile(r'<text ([^>]*?)x="([-\d.]+)"([^>]*?) text-anchor="(end|middle)"([^>]*?)>([^<]*)</text>')
-FONT_SIZE = re.compile(r'font-size="([\d.]+)"')
-
-
-def start_anchored_text(svg: str, advances: dict[str, float]) -> str:
-    """Chart labels placed with text-anchor end/middle, rewritten to start at
-    the same place. WeasyPrint 70 draws each anchored SVG text through its
-    own transparency group (a form XObject): 629 of them, 0.2 MB of the PDF
-    and time at every write. Widths come from the font the labels are set
-    in; a label with a character or size we cannot measure stays as it is."""
-
-    def place(match: re.Match) -> str:
-        before, x, middle, anchor, after, text = match.groups()
-        size = FONT_SIZE.search(before + middle + after)
-        chars = html_lib.unescape(text)
-        if not size or any(c not in advances for c in chars):
-            return match.group(0)
-        width = sum(advances[c] for c in chars) * float(size[1])
-        start = float(x) - (width if anchor == "end" else width / 2)
-        return f'<text {before}x="{start:.2f}"{middle}{after}>{text}</text>'
-
-    return ANCHORED_TEXT.sub(place, svg)
+    charts: dict[str, dict] = field(default_factory=dict)  # indicator id → {url, alt} (charts.write_charts)
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
@@ -160,15 +132,17 @@ def _counterparts(spans: list, here) -> list[str]:
     the report (review, goals, tasks), the nearest anchor of the same thread.
     All of a thread's anchors would bury the text in numbers (tried: up to
     nine per anchor); the threads appendix lists them all."""
-    same = [s for s in spans if s.get("data-thread") == here.get("data-thread") and s is not here]
-    position = spans.index(here)
-    nearest: dict[str, tuple[int, str]] = {}
-    for span in same:
+    order = {id(span): index for index, span in enumerate(spans)}  # spans.index() made this quadratic
+    position = order[id(here)]
+    nearest: dict[str, tuple[int, int, str]] = {}
+    for span in spans:
+        if span is here or span.get("data-thread") != here.get("data-thread"):
+            continue
         part = span.get("data-part", "")
-        distance = abs(spans.index(span) - position)
+        distance = abs(order[id(span)] - position)
         if part != here.get("data-part", "") and (part not in nearest or distance < nearest[part][0]):
-            nearest[part] = (distance, span.get("id"))
-    return sorted((anchor for _, anchor in nearest.values()), key=lambda a: [s.get("id") for s in spans].index(a))
+            nearest[part] = (distance, order[id(span)], span.get("id"))
+    return [anchor for _, _, anchor in sorted(nearest.values(), key=lambda n: n[1])]
 
 
 def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str, str]) -> None:
@@ -254,11 +228,7 @@ def build_print_html(data: PrintInput, template_dir: Path, pages: PageLabels | N
     appendices = [{"id": key, "title": title} for key, title in APPENDIX_TITLES.items()
                   if (key != "threads" or data.threads) and (key != "indicators" or data.indicators)
                   and (key not in ("glossary", "sources") or data.terms)]
-    # WeasyPrint draws inline SVG as an image: the page's CSS does not reach
-    # it, and its text would fall back to DejaVu Sans unless the font is named
-    indicators = [dict(i, chart_svg=start_anchored_text(
-                      i["chart_svg"].replace("<svg ", f'<svg font-family="{FONT_FAMILY}" ', 1), data.advances))
-                  if i.get("chart_svg") else i for i in data.indicators]
+    indicators = [dict(i, chart=data.charts.get(i.get("id"))) for i in data.indicators]
     template = _environment(template_dir).get_template("report.html")
     return template.render(
         report=report, body=Markup(body), toc=_toc(report.get("blocks", [])), terms=terms,
