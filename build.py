@@ -12,6 +12,7 @@ when everything succeeded, so a failed build leaves the last good site intact.
 from __future__ import annotations
 
 import argparse
+import http.server
 import logging
 import os
 import shutil
@@ -113,24 +114,32 @@ def check(overrides: dict | None = None) -> int:
     return 0
 
 
-def serve(port: int, output: Path, overrides: dict | None = None) -> int:
+def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -> int:
+    """Build, serve `output` on localhost, and rebuild whenever a watched file
+    changes. Each build runs in a fresh process, so edits to plugins/ take
+    effect too (an in-process rebuild would keep the old modules)."""
     import functools
-    import http.server
+    import subprocess
     import threading
 
     from watchfiles import watch
 
-    build(output, overrides)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *build_args]
+    subprocess.run(command, cwd=ROOT)
+    handler = functools.partial(QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving http://127.0.0.1:{port}/ — editing content/, annotations/, theme/ or plugins/ rebuilds")
-    watched = [ROOT / name for name in ("content", "annotations", "theme", "plugins", "schemas", "pelicanconf.py")]
+    print(f"serving http://127.0.0.1:{port}/ — edits to {', '.join(p.name for p in watched)} rebuild", flush=True)
     for changes in watch(*[p for p in watched if p.exists()]):
-        print(f"changed: {', '.join(sorted({Path(c[1]).name for c in changes}))}")
-        status = build(output, overrides)
-        print("rebuilt" if status == 0 else "kept the last good site (see the problems above)")
+        print(f"changed: {', '.join(sorted({Path(c[1]).name for c in changes}))}", flush=True)
+        status = subprocess.run(command, cwd=ROOT).returncode
+        print("rebuilt" if status == 0 else "kept the last good site (see the problems above)", flush=True)
     return 0
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # one line per request drowns the rebuild messages
+        pass
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -173,7 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(source_overrides(args))
     if args.command == "serve":
-        return serve(args.port, (ROOT / args.output).resolve(), source_overrides(args))
+        overrides = source_overrides(args)
+        forwarded = [flag for flag, on in (("--no-pdf", args.no_pdf),) if on]
+        for option in ("content", "annotations"):
+            if getattr(args, option):
+                forwarded += [f"--{option}", str(Path(getattr(args, option)).resolve())]
+        watched = [Path(overrides.get("PATH", ROOT / "content")), Path(overrides.get("ANNOTATIONS_PATH", ROOT / "annotations"))]
+        watched += [ROOT / name for name in ("theme", "plugins", "schemas", "pelicanconf.py")]
+        return serve(args.port, (ROOT / args.output).resolve(), forwarded, watched)
     os.chdir(ROOT)
     from annotations.scaffold import scaffold
 
