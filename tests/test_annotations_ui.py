@@ -162,6 +162,30 @@ def test_popover_is_a_bottom_sheet_on_a_phone_that_leaves_the_sentence_visible(o
     assert page.errors == []
 
 
+def test_term_data_loads_on_first_use_only_and_from_file_urls(browser, site):
+    """The popover data (the largest script) is fetched when a reader first
+    points at a term, not with the page; it also works from file://."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        requested, errors = [], []
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_timeout(300)
+        assert not [url for url in requested if url.endswith("terms-data.js")]
+        assert page.evaluate("typeof window.TERMS") == "undefined"
+        term = page.locator(".report a.term").first
+        term.scroll_into_view_if_needed()
+        term.hover()
+        page.locator(".term-popover").wait_for(state="visible")
+        assert [url for url in requested if url.endswith("terms-data.js")]
+        assert page.locator(".term-popover").inner_text().strip()
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_without_javascript_a_term_is_a_plain_link(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
     try:

@@ -6,14 +6,34 @@
 // expandable <details> after its paragraph. The popover lives outside the
 // report blocks (appended to <body>), so the report text is never touched.
 // Term data comes from terms-data.js (window.TERMS), loaded with <script src>
-// so the page works from file://. No inline styles: positions are set through
+// (so the page works from file://) the first time a reader points at, focuses
+// or taps a term: most visits never pay for it. No inline styles: positions are set through
 // the CSSOM, which the CSP allows.
 (function () {
   "use strict";
 
   var report = document.querySelector(".report");
   if (!report) return;
-  var TERMS = window.TERMS || {};
+  var TERMS = window.TERMS || null;
+  var termsSrc = report.getAttribute("data-terms-src");
+  var waiting = [];
+
+  // Run `then(ok)` once the term data is in (loading it the first time).
+  function withTerms(then) {
+    if (TERMS) { then(true); return; }
+    waiting.push(then);
+    if (waiting.length > 1 || !termsSrc) { if (!termsSrc) flush(false); return; }
+    var script = document.createElement("script");
+    script.src = termsSrc;
+    script.onload = function () { TERMS = window.TERMS || {}; flush(true); };
+    script.onerror = function () { flush(false); };
+    document.head.appendChild(script);
+  }
+  function flush(ok) {
+    var queue = waiting;
+    waiting = [];
+    queue.forEach(function (then) { then(ok); });
+  }
   var sheetMedia = window.matchMedia("(max-width: 40rem)");
   var marginMedia = window.matchMedia("(min-width: 80rem)");
   var HOVER_OPEN_MS = 150;
@@ -89,7 +109,7 @@
   var closeTimer = 0;
 
   function termOf(link) {
-    return link && TERMS[link.getAttribute("data-term")];
+    return link && TERMS && TERMS[link.getAttribute("data-term")];
   }
 
   function describe(link) {
@@ -210,7 +230,6 @@
   }
 
   report.querySelectorAll("a.term[data-term]").forEach(function (link) {
-    if (!termOf(link)) return;
     link.setAttribute("aria-haspopup", "dialog");
     link.setAttribute("aria-expanded", "false");
     link.setAttribute("aria-controls", "term-dialog");
@@ -218,17 +237,21 @@
 
   report.addEventListener("focusin", function (event) {
     var link = termLink(event.target);
-    if (link) describe(link);
+    if (link) withTerms(function () { describe(link); });
   });
 
   // Click covers a mouse click, a tap, and Enter on the focused link.
   report.addEventListener("click", function (event) {
     var link = termLink(event.target);
-    if (!link || !termOf(link)) return;
+    if (!link) return;
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || event.button !== 0) return;
     event.preventDefault();
     if (current === link && pinned) { close(false); return; }
-    open(link, "pin", event.clientX, event.clientY);
+    var x = event.clientX, y = event.clientY;
+    withTerms(function (ok) {
+      // no data (or no entry): behave as the plain link it is
+      if (!ok || !open(link, "pin", x, y)) window.location.href = link.href;
+    });
   });
 
   // Hover: open after a short pause; stay open while the pointer is over the
@@ -242,7 +265,10 @@
     if (pinned) return;
     clearTimeout(openTimer);
     var x = event.clientX, y = event.clientY;
-    openTimer = setTimeout(function () { open(link, "hover", x, y); }, HOVER_OPEN_MS);
+    withTerms(function () {});  // start loading while the pause runs
+    openTimer = setTimeout(function () {
+      withTerms(function () { open(link, "hover", x, y); });
+    }, HOVER_OPEN_MS);
   });
   function leave(event) {
     if (event.pointerType !== "mouse") return;
