@@ -146,7 +146,7 @@ def annotate(state: StateCore, annotations) -> None:
 
 def _attach_xrefs(state: StateCore, threads: list[dict], landed: dict) -> None:
     """Give each paragraph that anchors a thread the list of the thread's other
-    anchors, rendered after the paragraph by `render_xrefs`."""
+    anchors, rendered after the paragraph by `xrefs_html`."""
     titles = {t["id"]: t.get("title", t["id"]) for t in threads}
     order = {b["id"]: i for i, b in enumerate(state.env.get("blocks", []))}
     by_block: dict[str, list[dict]] = {}

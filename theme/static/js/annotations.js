@@ -34,6 +34,15 @@
     waiting = [];
     queue.forEach(function (then) { then(ok); });
   }
+  // A reader who starts to use the keyboard or the mouse, or touches the page,
+  // may reach a term next: fetch the data then, so a term's gloss is ready when
+  // it gets focus. A page that is only loaded (or printed) never fetches it.
+  ["keydown", "pointermove", "touchstart"].forEach(function (type) {
+    document.addEventListener(type, function preload() {
+      document.removeEventListener(type, preload, true);
+      withTerms(function () {});
+    }, { capture: true, passive: true });
+  });
   var sheetMedia = window.matchMedia("(max-width: 40rem)");
   var marginMedia = window.matchMedia("(min-width: 80rem)");
   var HOVER_OPEN_MS = 150;
@@ -332,31 +341,6 @@
 
   var notes = Array.prototype.slice.call(report.querySelectorAll("div.xrefs"));
 
-  // A paragraph that holds several anchors of one thread gets one note per
-  // anchor, listing much the same links: keep the first, give it the others'
-  // remarks, drop the rest.
-  notes.forEach(function (note) {
-    var first = {};
-    Array.prototype.slice.call(note.querySelectorAll("details.xref[data-thread]")).forEach(function (entry) {
-      var thread = entry.getAttribute("data-thread");
-      var keep = first[thread];
-      if (!keep) { first[thread] = entry; return; }
-      var list = keep.querySelector("ol");
-      entry.querySelectorAll(".xref-here").forEach(function (here) { keep.insertBefore(here, list); });
-      var here = {};
-      entry.parentNode.removeChild(entry);
-      // links to this paragraph's own anchors are no cross-reference
-      keep.querySelectorAll("a[data-xref]").forEach(function (link) {
-        var target = document.getElementById(link.getAttribute("href").slice(1));
-        var item = link.closest("li");
-        var key = link.getAttribute("href");
-        if ((target && note.previousElementSibling && note.previousElementSibling.contains(target)) || here[key]) {
-          if (item) item.parentNode.removeChild(item);
-        }
-        here[key] = true;
-      });
-    });
-  });
   var layoutQueued = false;
 
   function layoutNotes() {
