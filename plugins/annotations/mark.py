@@ -24,10 +24,8 @@ from markdown_it.rules_core import StateCore
 from . import ranges
 from .check import format_number
 from .locate import find_quote, sentence_around, term_occurrences
-from .model import load_annotations
+from .model import PART_LABELS, load_annotations
 
-PART_LABELS = {"review": "五年回顾", "goals": "五年目标", "tasks": "2022年任务", "other": "其他"}
-PART_ORDER = {"review": 0, "goals": 1, "tasks": 2, "other": 3}
 
 
 def _section_key(block_id: str) -> str:

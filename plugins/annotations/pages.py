@@ -25,14 +25,15 @@ class AnnotationPagesGenerator(Generator):
         root = Path(self.settings.get("ANNOTATIONS_PATH", "annotations"))
         ann = load_annotations(self.settings)
         report = report_metadata(self.context.get("pages", []))
-        terms = views.term_views(ann, report, root)
+        labels = views.category_labels(root)
+        terms = views.term_views(ann, report, labels)
         chart = _chart_function()
         indicators = views.indicator_views(ann, report)
         for indicator in indicators:
             indicator["chart_svg"] = chart(indicator) if chart else ""
         self.context["annotations"] = {
             "terms": terms,
-            "categories": views.categories(terms, root),
+            "categories": views.categories(terms, labels),
             "initials": sorted({t["initial"] for t in terms}),
             "threads": views.thread_views(ann, report),
             "indicators": indicators,

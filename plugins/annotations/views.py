@@ -10,10 +10,9 @@ import yaml
 from markdown_it import MarkdownIt
 from pypinyin import Style, lazy_pinyin
 
-from .model import Annotations
+from .model import PART_LABELS, Annotations
 
 KIND_LABELS = {"baseline": "基期", "actual": "实际", "target": "目标"}
-PART_LABELS = {"review": "五年回顾", "goals": "五年目标", "tasks": "2022年任务", "other": "其他"}
 _md = MarkdownIt("commonmark", {"html": False})
 
 
@@ -37,12 +36,16 @@ def _paths(blocks: list[dict]) -> dict[str, str]:
             "closing": "结束语", "cc": "抄送"}.get(b.get("region", ""), "") for b in blocks}
 
 
-def term_views(ann: Annotations, report: dict, root: Path) -> list[dict]:
+def category_labels(root: Path) -> dict[str, str]:
+    """Category ids to their labels, in glossary order (annotations/categories.yml)."""
+    labels_file = root / "categories.yml"
+    return yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
+
+
+def term_views(ann: Annotations, report: dict, labels: dict[str, str]) -> list[dict]:
     hits = report.get("term_hits", {})
     paths = _paths(report.get("blocks", []))
     names = {t["id"]: t.get("term", t["id"]) for t in ann.terms if "id" in t}
-    labels_file = root / "categories.yml"
-    labels = yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
     views = []
     for term in ann.terms:
         if "id" not in term:
@@ -60,9 +63,7 @@ def term_views(ann: Annotations, report: dict, root: Path) -> list[dict]:
     return sorted(views, key=lambda v: (v["sort"], v["id"]))
 
 
-def categories(terms: list[dict], root: Path) -> list[dict]:
-    labels_file = root / "categories.yml"
-    labels = yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
+def categories(terms: list[dict], labels: dict[str, str]) -> list[dict]:
     order = list(labels) + sorted({t.get("category", "") for t in terms} - set(labels))
     return [{"id": c, "label": labels.get(c, c), "terms": [t for t in terms if t.get("category") == c]}
             for c in order if any(t.get("category") == c for t in terms)]
