@@ -1,23 +1,18 @@
 """Convert a plain-text government work report into structured Markdown.
 
-Run once per report; the result (content/report.md) is committed and edited by
-hand only for structure, never for text. `tests/test_faithful_text.py` proves
-that the Markdown still renders every source character in order.
-
-    python tools/convert_report.py content/source/convert.yml
+The result (content/reports/<slug>/report.md) is committed and never edited
+by hand: structure is corrected in report.yml's `structure` rules, and
+`python build.py convert <slug>` writes it again. `build.py check` proves
+that the Markdown renders every source character in order.
 
 The general shape it knows: parts start with 一、二、… ; sections with （一）… ;
 a section line that runs on past its first 。 is a run-in heading (the heading
 sentence and its body share a line). Everything specific to one report
-(region boundaries, line classes, metadata) comes from the YAML file.
+(region boundaries, line classes) comes from report.yml.
 """
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
-
-import yaml
 
 PART = re.compile(r"^[一二三四五六七八九十]+、")
 SECTION = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -52,15 +47,21 @@ def block(text: str, cls: str | None) -> str:
     return (f"{{.{cls}}}\n" if cls else "") + text
 
 
-def convert(config_path: Path) -> str:
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    source = (config_path.parent / config["source"]).read_text(encoding="utf-8")
-    lines = [line.strip() for line in source.split("\n") if line.strip()]
-    classes: dict[str, str] = config.get("classes", {})
-    limit = int(config.get("topic_sentence_max", 20))
-    regions = config["regions"]
+class ConvertError(Exception):
+    """The structure rules do not fit the source (a region start not found …)."""
 
-    first_part = next(i for i, line in enumerate(lines) if PART.match(line))
+
+def convert(source: str, structure: dict) -> str:
+    """The report's Markdown body, from its source text and the `structure`
+    rules of its report.yml."""
+    lines = [line.strip() for line in source.split("\n") if line.strip()]
+    classes: dict[str, str] = structure.get("classes") or {}
+    limit = int(structure.get("topic_sentence_max", 20))
+    regions = structure.get("regions") or []
+
+    first_part = next((i for i, line in enumerate(lines) if PART.match(line)), None)
+    if first_part is None:
+        raise ConvertError("no part heading (a line starting 一、) was found in the source")
     # regions after the parts begin only after the last part or section heading
     last_heading = max(i for i, line in enumerate(lines) if SECTION.match(line) or PART.match(line))
     starts: list[tuple[int, dict]] = []
@@ -68,11 +69,14 @@ def convert(config_path: Path) -> str:
     for region in regions:
         if region.get("after_parts"):
             cursor = max(cursor, last_heading)
-        index = next(i for i in range(cursor, len(lines)) if lines[i].startswith(region["starts"]))
+        index = next((i for i in range(cursor, len(lines)) if lines[i].startswith(region["starts"])), None)
+        if index is None:
+            raise ConvertError(f"region '{region['name']}': no line starting “{region['starts']}” "
+                               f"after line {cursor + 1} of the source's non-empty lines")
         starts.append((index, region))
         cursor = index + 1
 
-    out: list[str] = ["---", yaml.safe_dump(config["metadata"], allow_unicode=True, sort_keys=False).strip(), "---", ""]
+    out: list[str] = []
     region_at = dict(starts)
     region_end = {s: (starts[k + 1][0] if k + 1 < len(starts) else len(lines)) for k, (s, _) in enumerate(starts)}
     i = 0
@@ -109,19 +113,3 @@ def convert(config_path: Path) -> str:
             out += [block(text, classes.get(line)), ""]
         i += 1
     return "\n".join(out).rstrip() + "\n"
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python tools/convert_report.py content/source/convert.yml", file=sys.stderr)
-        return 2
-    config_path = Path(argv[1])
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    target = (config_path.parent / config["output"]).resolve()
-    target.write_text(convert(config_path), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
