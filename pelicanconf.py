@@ -1,5 +1,5 @@
-"""Pelican settings for the site. Report-specific values live in content/
-front matter and annotations/, not here."""
+"""Pelican settings for the site. Everything true of one report lives in its
+folder, content/reports/<slug>/ (report.yml); annotations in annotations/."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))  # our plugins import each other as packages
 
-SITENAME = "台州市2022年政府工作报告 · 注释版"
+SITENAME = "政府工作报告 · 注释版"
 SITEURL = ""
 RELATIVE_URLS = True  # the site works from any folder and from file://
 PATH = "content"
@@ -16,15 +16,16 @@ THEME = "theme"
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-cn"  # Pelican lower-cases it; <html lang> says zh-CN in the theme
 
-PAGE_PATHS = ["."]
+PAGE_PATHS = ["pages", "reports"]  # reports/<slug>/report.md: read from the resolved library
 ARTICLE_PATHS: list[str] = []
-PAGE_EXCLUDES = ["source"]
-STATIC_PATHS = ["source"]
-STATIC_EXCLUDES = ["source/convert.yml"]
+STATIC_PATHS: list[str] = []  # each report's source text is copied by plugins/reports
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = "{slug}.html"
 DIRECT_TEMPLATES = ["search"]
 READERS = {"html": None, "rst": None}
+# Escape every value a template prints unless it is marked safe: titles and
+# fields come from content files.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 
 # Nothing blog-like: no feeds, archives, tags, authors or categories.
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
@@ -40,12 +41,13 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["report_markdown", "annotations", "search_index", "report_pdf"]
+PLUGINS = ["report_markdown", "reports", "annotations", "search_index", "report_pdf"]
 MARKDOWN_IT_PLUGINS = [
     "report_markdown.blocks:safe_attrs_plugin",
     "report_markdown.blocks:block_ids_plugin",
-    "annotations.mark:annotations_plugin",
+    "annotations.mark:xrefs_plugin",
 ]
+LABELS_PATH = "theme/labels.yml"  # every word the site adds to a report
 ANNOTATIONS_PATH = "annotations"
 SCHEMAS_PATH = "schemas"
 # The archival PDF (plugins/report_pdf): print template and CSS, and the cache

@@ -8,34 +8,30 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import views
-from .model import load_annotations
-
-
-def report_metadata(pages) -> dict:
-    """The report page's metadata: the page read from a source_file, whose
-    blocks the annotation rule marked."""
-    for page in pages:
-        if "source_file" in page.metadata and "term_hits" in page.metadata:
-            return page.metadata
-    return {}
 
 
 class AnnotationPagesGenerator(Generator):
     def generate_context(self) -> None:
+        from labels import labels
+        from library.resolve import resolve
+
+        from .mark import mark_library
+
         root = Path(self.settings.get("ANNOTATIONS_PATH", "annotations"))
-        ann = load_annotations(self.settings)
-        report = report_metadata(self.context.get("pages", []))
-        labels = views.category_labels(root)
-        terms = views.term_views(ann, report, labels)
+        ui = labels(self.settings)
+        self.library = resolve(self.settings)
+        mark_library(self.library, ui)  # which anchors could be placed, before any page lists them
+        terms = views.term_views(self.library, views.category_labels(root))
         chart = _chart_function()
-        indicators = views.indicator_views(ann, report)
+        indicators = views.indicator_views(self.library, ui)
         for indicator in indicators:
             indicator["chart_svg"] = chart(indicator) if chart else ""
+        self.context["LABELS"] = ui
         self.context["annotations"] = {
             "terms": terms,
-            "categories": views.categories(terms, labels),
+            "categories": views.categories(terms, views.category_labels(root)),
             "initials": sorted({t["initial"] for t in terms}),
-            "threads": views.thread_views(ann, report),
+            "threads": views.thread_views(self.library, ui),
             "indicators": indicators,
         }
 
@@ -53,18 +49,19 @@ class AnnotationPagesGenerator(Generator):
         for thread in data["threads"]:
             write(f"threads/{thread['id']}.html", "thread", thread=thread)
         write("indicators.html", "indicators")
-        write_terms_data(Path(self.output_path) / TERMS_DATA, data["terms"])
+        for slug in self.library.slugs:
+            write_terms_data(Path(self.output_path) / slug / TERMS_DATA, [t for t in data["terms"] if slug in t["reports"]])
 
 
-TERMS_DATA = "theme/js/terms-data.js"
+TERMS_DATA = "terms-data.js"  # beside each report page: the popovers of the terms in it
 POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label")
 
 
 def terms_data_js(terms: list[dict]) -> str:
-    """What the report's popovers show, as a script that sets `window.TERMS`:
+    """What a report's popovers show, as a script that sets `window.TERMS`:
     loaded with <script src>, so it works from file:// (no fetch). Only terms
-    that occur in the report; `<` escaped so the data can never close a tag."""
-    data = {t["id"]: {k: t.get(k, "") for k in POPOVER_FIELDS} for t in terms if t.get("occurrences")}
+    that occur in that report; `<` escaped so the data can never close a tag."""
+    data = {t["id"]: {k: t.get(k, "") for k in POPOVER_FIELDS} for t in terms}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
     return f"window.TERMS = {text};\n"
 

@@ -1,6 +1,7 @@
-"""Shape annotations for the templates: terms with their occurrences, threads
-in report order, indicators with the growth each target needs. Plain dicts
-in, plain dicts out; no Pelican here, so the PDF and search can use it too."""
+"""Shape the resolved library for the templates: terms with their uses report
+by report, threads with their anchors grouped by report and part, indicators
+with their values across reports and the growth each target needs. Plain
+dicts out; no Pelican here, so the PDF and search use it too."""
 from __future__ import annotations
 
 import math
@@ -8,12 +9,11 @@ from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
-from pypinyin import Style, lazy_pinyin
 
-from .model import PART_LABELS, Annotations
+from annotations.locate import sentence_around
 
-KIND_LABELS = {"baseline": "基期", "actual": "实际", "target": "目标"}
 _md = MarkdownIt("commonmark", {"html": False})
+KIND_ORDER = {"baseline": 0, "actual": 1, "target": 2}
 
 
 def markdown(text: str) -> str:
@@ -22,6 +22,8 @@ def markdown(text: str) -> str:
 
 
 def sort_key(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     plain = "".join(ch for ch in text if ch.isalnum())
     return " ".join(lazy_pinyin(plain, style=Style.NORMAL)).lower()
 
@@ -31,9 +33,11 @@ def initial(text: str) -> str:
     return key[0].upper() if key and key[0].isalpha() else "#"
 
 
-def _paths(blocks: list[dict]) -> dict[str, str]:
-    return {b["id"]: " › ".join(b.get("path") or []) or {"notice": "印发通知", "title": "标题", "opening": "开篇",
-            "closing": "结束语", "cc": "抄送"}.get(b.get("region", ""), "") for b in blocks}
+def block_paths(parsed) -> dict[str, str]:
+    """Where each block stands, as readers see it: 一、… › （一）…, or the region's title."""
+    regions = parsed.report.regions
+    return {b["id"]: " › ".join(b.get("path") or []) or regions.get(b.get("region", ""), b.get("region", ""))
+            for b in parsed.blocks}
 
 
 def category_labels(root: Path) -> dict[str, str]:
@@ -42,21 +46,40 @@ def category_labels(root: Path) -> dict[str, str]:
     return yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
 
 
-def term_views(ann: Annotations, report: dict, labels: dict[str, str]) -> list[dict]:
-    hits = report.get("term_hits", {})
-    paths = _paths(report.get("blocks", []))
-    names = {t["id"]: t.get("term", t["id"]) for t in ann.terms if "id" in t}
+def _report_ref(parsed) -> dict:
+    report = parsed.report
+    return {"slug": report.slug, "title": report.title, "year": report.year, "url": report.url}
+
+
+def term_views(library, labels: dict[str, str]) -> list[dict]:
+    names = {t["id"]: t.get("term", t["id"]) for t in library.annotations.terms if isinstance(t.get("id"), str)}
+    reports = {r.slug: r for r in library.reports}
+    paths = {r.slug: block_paths(r) for r in library.reports}
     views = []
-    for term in ann.terms:
-        if "id" not in term:
+    for term in library.annotations.terms:
+        if not isinstance(term.get("id"), str):
             continue
+        uses = []
+        for slug, parsed in reports.items():
+            hits = [h for h in library.term_hits.get(term["id"], []) if h.report == slug]
+            if not hits:
+                continue
+            occurrences = []
+            for hit in hits:
+                text = parsed.by_id[hit.block]["text"]
+                occurrences.append({"report": slug, "block": hit.block, "href": f"{parsed.report.url}#{hit.block}",
+                                    "sentence": sentence_around(text, hit.start, hit.end),
+                                    "text": text[hit.start:hit.end], "path": paths[slug].get(hit.block, "")})
+            uses.append({"report": _report_ref(parsed), "occurrences": occurrences})
         views.append({
             **term,
             "sort": sort_key(term.get("term", "")),
             "initial": initial(term.get("term", "")),
             "category_label": labels.get(term.get("category"), term.get("category", "")),
             "definition_html": markdown(term.get("definition", "")),
-            "occurrences": [dict(h, path=paths.get(h["block"], "")) for h in hits.get(term["id"], [])],
+            "uses": uses,
+            "occurrences": [o for use in uses for o in use["occurrences"]],
+            "reports": [use["report"]["slug"] for use in uses],
             "related_terms": [{"id": r, "term": names[r]} for r in term.get("related") or [] if r in names],
             "url": f"terms/{term['id']}.html",
         })
@@ -69,61 +92,87 @@ def categories(terms: list[dict], labels: dict[str, str]) -> list[dict]:
             for c in order if any(t.get("category") == c for t in terms)]
 
 
-def thread_views(ann: Annotations, report: dict) -> list[dict]:
-    landed = report.get("anchor_hits", {})
-    order = {b["id"]: i for i, b in enumerate(report.get("blocks", []))}
-    paths = _paths(report.get("blocks", []))
+def thread_views(library, ui: dict) -> list[dict]:
+    """Threads with their anchors by report (oldest first: a promise, then its
+    outcome) and, in each report, by the report's own parts."""
+    from .mark import shown_anchors
+
+    reports = {r.slug: r for r in library.reports}
+    paths = {r.slug: block_paths(r) for r in library.reports}
+    chronological = sorted(library.reports, key=lambda r: (r.report.year, str(r.report.get("issued", ""))))
+    first_seen = {}
     views = []
-    for thread in ann.threads:
-        if "id" not in thread:
+    for thread in library.annotations.threads:
+        if not isinstance(thread.get("id"), str):
             continue
-        anchors = sorted(landed.get(thread["id"], []), key=lambda a: (order.get(a["block"], 0), a["n"]))
-        views.append({
-            **thread,
-            "summary_html": markdown(thread.get("summary", "")),
-            "anchors_in_order": [dict(a, part_label=PART_LABELS.get(a["part"], a["part"]), path=paths.get(a["block"], ""))
-                                 for a in anchors],
-            "url": f"threads/{thread['id']}.html",
-        })
-    return sorted(views, key=lambda v: (min((order.get(a["block"], 0) for a in v["anchors_in_order"]), default=0), v["id"]))
+        anchors = []
+        for anchor in shown_anchors(library, thread["id"]):
+            parsed = reports[anchor.place.report]
+            anchors.append({"n": anchor.n, "id": anchor.id, "report": parsed.slug, "block": anchor.place.block,
+                            "href": f"{parsed.report.url}#{anchor.id}", "part": anchor.role,
+                            "part_label": parsed.report.part_label(anchor.role) or ui["other_part"],
+                            "quote": anchor.quote, "note": anchor.note,
+                            "path": paths[parsed.slug].get(anchor.place.block, "")})
+        groups = []
+        for parsed in chronological:
+            mine = [a for a in anchors if a["report"] == parsed.slug]
+            if not mine:
+                continue
+            columns = [{**part, "anchors": [a for a in mine if a["part"] == part.get("role")]} for part in parsed.report.parts]
+            groups.append({"report": _report_ref(parsed), "columns": columns,
+                           "other": [a for a in mine if a["part"] not in {p.get("role") for p in parsed.report.parts}]})
+        first = anchors[0] if anchors else None
+        first_seen[thread["id"]] = (library.slugs.index(first["report"]), _block_index(reports[first["report"]], first["block"])) if first else (len(reports), 0)
+        views.append({**thread, "summary_html": markdown(thread.get("summary", "")), "anchors_in_order": anchors,
+                      "groups": groups, "reports": [g["report"]["slug"] for g in groups],
+                      "url": f"threads/{thread['id']}.html"})
+    return sorted(views, key=lambda v: (first_seen[v["id"]], v["id"]))
 
 
-def growth_needed(unit: str, start: dict, target: dict) -> str:
+def _block_index(parsed, block_id: str) -> int:
+    return next((i for i, b in enumerate(parsed.blocks) if b["id"] == block_id), 0)
+
+
+def growth_needed(unit: str, start: dict, target: dict, ui: dict) -> str:
     """What a target asks for each year: points for ratios, a compound rate otherwise."""
     years = target["year"] - start["year"]
     if years <= 0 or start["value"] in (0, None):
         return ""
     if unit.strip() in ("%", "个百分点") or unit.endswith("%"):
         step = (target["value"] - start["value"]) / years
-        return f"每年需{'提高' if step >= 0 else '降低'}{abs(step):.2f}个百分点"
+        return ui["growth_points"].format(direction=ui["growth_up"] if step >= 0 else ui["growth_down"], step=f"{abs(step):.2f}")
     if start["value"] < 0 or target["value"] < 0:
         return ""
     rate = (math.pow(target["value"] / start["value"], 1 / years) - 1) * 100
-    return f"年均需增长{rate:.1f}%"
+    return ui["growth_rate"].format(rate=f"{rate:.1f}")
 
 
-def indicator_views(ann: Annotations, report: dict) -> list[dict]:
-    paths = _paths(report.get("blocks", []))
-    from .locate import find_quote
-
-    blocks = report.get("blocks", [])
+def indicator_views(library, ui: dict) -> list[dict]:
+    reports = {r.slug: r for r in library.reports}
+    paths = {r.slug: block_paths(r) for r in library.reports}
+    located = {(v.indicator, v.index): v for values in library.values.values() for v in values}
     views = []
-    kind_order = {"baseline": 0, "actual": 1, "target": 2}
-    for indicator in ann.indicators:
-        if "id" not in indicator:
+    for indicator in library.annotations.indicators:
+        if not isinstance(indicator.get("id"), str):
             continue
         values = []
-        for value in indicator.get("values") or []:
-            hits = find_quote(blocks, value.get("quote", ""), value.get("prefix", ""), value.get("suffix", ""))
-            block = hits[0].block if len(hits) == 1 else ""
-            values.append(dict(value, block=block, path=paths.get(block, ""), kind_label=KIND_LABELS.get(value.get("kind"), "")))
-        values.sort(key=lambda v: (v.get("year", 0), kind_order.get(v.get("kind"), 9)))
+        for index, value in enumerate(indicator.get("values") or []):
+            found = located.get((indicator["id"], index))
+            place = found.place if found else None
+            parsed = reports.get(place.report) if place else None
+            values.append(dict(value, block=place.block if place else "", report=place.report if place else "",
+                               href=f"{parsed.report.url}#{place.block}" if parsed else "",
+                               report_year=parsed.report.year if parsed else 0,
+                               path=paths[place.report].get(place.block, "") if place else "",
+                               kind_label=ui["value_kinds"].get(value.get("kind"), "")))
+        values.sort(key=lambda v: (v.get("year", 0), KIND_ORDER.get(v.get("kind"), 9), v["report_year"]))
         known = [v for v in values if v.get("kind") in ("baseline", "actual")]
         for value in values:
             if value.get("kind") == "target":
                 earlier = [k for k in known if k["year"] < value["year"]]
-                value["growth"] = growth_needed(indicator.get("unit", ""), earlier[-1], value) if earlier else ""
-        views.append({**indicator, "values_sorted": values})
-    # in the order the report first states them
-    order = {b["id"]: i for i, b in enumerate(blocks)}
-    return sorted(views, key=lambda v: min((order.get(x["block"], len(order)) for x in v["values_sorted"]), default=len(order)))
+                value["growth"] = growth_needed(indicator.get("unit", ""), earlier[-1], value, ui) if earlier else ""
+        views.append({**indicator, "values_sorted": values, "reports": sorted({v["report"] for v in values if v["report"]})})
+    # in the order the library first states them (newest report first, then report order)
+    order = {(r.slug, b["id"]): (i, j) for i, r in enumerate(library.reports) for j, b in enumerate(r.blocks)}
+    last = (len(order), 0)
+    return sorted(views, key=lambda v: min((order.get((x["report"], x["block"]), last) for x in v["values_sorted"]), default=last))

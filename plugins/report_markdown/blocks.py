@@ -23,9 +23,12 @@ Id scheme (documented in the README):
 An id set explicitly with `{#id}` wins.
 
 The rule also records each block in `env["blocks"]` for the search index, the
-PDF and the annotation checks: id, kind, level, text, and its part/section path.
+PDF and the annotation checks: id, kind, level, text, its part number, its
+section key and its part/section path.
 """
 from __future__ import annotations
+
+from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -90,6 +93,8 @@ def _assign_ids(state: StateCore) -> None:
             "text": text,
             "region": region or "",
             "part": part if not region else 0,
+            # the part or section a block belongs to, for "first in each section" policies
+            "section": region or (f"p{part}-s{section}" if section else f"p{part}"),
             "path": [] if region else [p for p in path if p and p != text],
             "classes": (token.attrGet("class") or "").split(),
         })
@@ -138,8 +143,9 @@ def _render_close(self, tokens, idx, options, env) -> str:
     block_id = opener.meta.get("block_id")
     link = ""
     if block_id and not opener.hidden:
-        link = (f'<a class="permalink" href="#{block_id}" data-ui aria-label="链接到此处（{block_id}）"'
-                f' title="复制链接">¶</a>')
+        labels = env["labels"]
+        link = (f'<a class="permalink" href="#{escape(block_id)}" data-ui aria-label="{escape(labels["permalink"].format(id=block_id))}"'
+                f' title="{escape(labels["permalink_title"])}">¶</a>')
     return link + self.renderToken(tokens, idx, options, env)
 
 

@@ -1,6 +1,7 @@
-"""Check content files: front matter, block ids, and the faithful-text rule.
+"""Check content files: each report's text against its source (the
+faithful-text rule) and block ids; the other pages' front matter.
 
-The faithful-text rule: a report page's blocks, concatenated, are exactly its
+The faithful-text rule: a report's blocks, concatenated, are exactly its
 source text (whitespace aside). A typo fixed in the Markdown, a dropped line or
 Markdown syntax that eats a character all fail here before anything is built.
 """
@@ -12,14 +13,11 @@ from pathlib import Path
 
 from problems import Problem
 
-from .parser import build_parser
 from .plugin import ContentError, split_front_matter
 
-REQUIRED_REPORT_FIELDS = ("title", "delivered", "issued", "issuer", "speaker", "lang", "source", "source_file")
-MSG_MISSING_FIELD = "front matter has no '{field}'"
 MSG_DUPLICATE_ID = "block id '{id}' is used twice"
 MSG_TEXT_DIFFERS = "the report text differs from its source {source} at source character {offset}"
-MSG_SOURCE_MISSING = "source_file '{source}' does not exist"
+MSG_NO_REPORTS = "there is no report to publish: no content/reports/<slug>/report.yml"
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -34,36 +32,34 @@ def _first_difference(rendered: str, source: str) -> int:
     return min(len(rendered), len(source))
 
 
-def check_file(path: Path, settings: dict) -> list[Problem]:
-    name = str(path)
-    text = path.read_text(encoding="utf-8")
+def check_page(path: Path, shown: str) -> list[Problem]:
+    """A page (about, guide …): its front matter must parse."""
     try:
-        meta, body = split_front_matter(text, name)
+        split_front_matter(path.read_text(encoding="utf-8"), shown)
     except ContentError as error:
         where, _, message = str(error).partition(": ")
         line = int(where.split(":")[1]) if where.count(":") >= 2 else 1
-        return [Problem(name, line, 1, message)]
-    if "source_file" not in meta:
-        return []
-    problems = [
-        Problem(name, 1, 1, MSG_MISSING_FIELD.format(field=field), f"add '{field}: …' between the --- lines")
-        for field in REQUIRED_REPORT_FIELDS if field not in meta
-    ]
-    env: dict = {"source_path": name}
-    md = build_parser(settings)
-    md.parse(body, env)
-    seen: dict[str, int] = {}
-    for block in env.get("blocks", []):
+        return [Problem(shown, line, 1, message)]
+    return []
+
+
+def check_report_text(parsed) -> list[Problem]:
+    """Block ids unique; the blocks together are the source, character for character."""
+    report = parsed.report
+    if not parsed.tokens or not report.source_path.is_file():
+        return []  # reported by reports.config (missing report.md or source)
+    shown = _shown(report.markdown_path)
+    problems = []
+    seen: set[str] = set()
+    for block in parsed.blocks:
         if block["id"] in seen:
-            problems.append(Problem(name, 1, 1, MSG_DUPLICATE_ID.format(id=block["id"]), "remove the explicit {#id} or change it"))
-        seen[block["id"]] = 1
-    source = Path(settings["PATH"]) / str(meta["source_file"])
-    if not source.exists():
-        return problems + [Problem(name, 1, 1, MSG_SOURCE_MISSING.format(source=meta["source_file"]), "source_file is relative to content/")]
-    rendered = squash("".join(b["text"] for b in env.get("blocks", [])))
-    original = squash(source.read_text(encoding="utf-8"))
+            problems.append(Problem(shown, 1, 1, MSG_DUPLICATE_ID.format(id=block["id"]), "remove the explicit {#id} or change it"))
+        seen.add(block["id"])
+    rendered = squash("".join(b["text"] for b in parsed.blocks))
+    original = squash(report.source_path.read_text(encoding="utf-8"))
     if rendered != original:
         offset = _first_difference(rendered, original)
+        text = report.markdown_path.read_text(encoding="utf-8")
         line = _line_of(text, rendered[max(0, offset - 12):offset])
         start = max(0, offset - 6)
         got, want = rendered[start:offset + 20], original[start:offset + 20]
@@ -71,23 +67,37 @@ def check_file(path: Path, settings: dict) -> list[Problem]:
         close = difflib.SequenceMatcher(None, got[offset - start:], want[offset - start:]).ratio()
         if close < 0.3:
             hint += "; a Markdown character may need a backslash, or a line was lost"
-        problems.append(Problem(name, line, 1, MSG_TEXT_DIFFERS.format(source=meta["source_file"], offset=offset), hint))
+        problems.append(Problem(shown, line, 1, MSG_TEXT_DIFFERS.format(source=report.source_path.name, offset=offset), hint))
     return problems
 
 
 def _line_of(text: str, fragment: str) -> int:
-    squashed_lines = text.split("\n")
-    for number, line in enumerate(squashed_lines, 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if fragment and fragment in squash(line.replace("\\", "").replace("**", "")):
             return number
     return 1
 
 
+def _shown(path: Path) -> str:
+    from reports.config import display_path
+
+    return display_path(path)
+
+
 def check_content(settings: dict) -> list[Problem]:
-    problems: list[Problem] = []
+    from library.resolve import resolve
+    from reports.config import REPORTS_DIR
+
     content = Path(settings["PATH"])
+    problems: list[Problem] = []
     for path in sorted(content.rglob("*.md")):
-        if "source" in path.relative_to(content).parts[:1]:
-            continue
-        problems += check_file(path, settings)
+        if REPORTS_DIR not in path.relative_to(content).parts[:1]:
+            problems += check_page(path, _shown(path))
+    library = resolve(settings)
+    if not library.reports:
+        problems.append(Problem(_shown(content), 1, 1, MSG_NO_REPORTS,
+                                "add one with `python build.py new report <slug> --source FILE.txt`"))
+    problems += library.report_problems
+    for parsed in library.reports:
+        problems += check_report_text(parsed)
     return problems

@@ -1,15 +1,15 @@
 """Pelican reader for Markdown rendered by markdown-it-py.
 
-Reads `.md` files: YAML front matter becomes metadata, the body is rendered
-by the parser built from `MARKDOWN_IT_PLUGINS`. The blocks recorded by the
-`block_ids` rule are kept as `page.metadata["blocks"]` for the search index,
-the PDF and the annotation pages. A file that cannot be read raises, and
-build.py turns Pelican's error log into a failed build.
+Reads `.md` files. A report's HTML and blocks come from the resolved library
+(library/resolve.py: each report parsed once); its metadata from report.yml,
+with the blocks as `page.metadata["blocks"]`. Other pages: YAML front matter
+becomes metadata, the body is rendered by the parser built from
+`MARKDOWN_IT_PLUGINS`. A file that cannot be read raises, and build.py turns
+Pelican's error log into a failed build.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 
 import yaml
@@ -43,32 +43,48 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str]:
 
 
 class ReportMarkdownReader(BaseReader):
-    """Markdown via markdown-it-py. enabled: always; file_extensions: md."""
+    """Markdown via markdown-it-py. enabled: always; file_extensions: md.
+
+    A report (`reports/<slug>/report.md`) comes from the resolved library:
+    parsed once, marked, its metadata from report.yml. Any other page is
+    rendered here, with its front matter as metadata."""
 
     enabled = True
     file_extensions = ["md"]
 
     def read(self, source_path: str):
-        text = Path(source_path).read_text(encoding="utf-8")
+        from labels import labels
+        from reports.config import MARKDOWN_NAME, REPORTS_DIR
+
+        path = Path(source_path)
+        if path.name == MARKDOWN_NAME and path.parent.parent.name == REPORTS_DIR:
+            return read_report(self.settings, path.parent.name)
+        text = path.read_text(encoding="utf-8")
         meta, body = split_front_matter(text, source_path)
-        md = build_parser(self.settings)
-        # annotation rules apply to report pages only (those with a source_file)
-        env: dict = {"source_path": source_path, "is_report": "source_file" in meta}
-        html = md.render(body, env)
+        env: dict = {"source_path": source_path, "is_report": False, "labels": labels(self.settings)}
+        html = build_parser(self.settings).render(body, env)
         metadata = {}
         for key, value in meta.items():
             if isinstance(value, (dt.date, dt.datetime)):
                 value = value.isoformat()
             metadata[key.lower()] = self.process_metadata(key.lower(), value) if key.lower() in ("date", "modified", "tags", "category", "author", "authors", "status") else value
-        metadata["blocks"] = env.get("blocks", [])
-        for key in ("annotations", "term_hits", "anchor_hits"):
-            if key in env:
-                metadata[key] = env[key]
-        if "source_file" in metadata:
-            source = Path(self.settings["PATH"]) / metadata["source_file"]
-            metadata["source_sha256"] = hashlib.sha256(source.read_bytes()).hexdigest()
-            metadata["source_bytes"] = source.stat().st_size
         return html, metadata
+
+
+def read_report(settings: dict, slug: str) -> tuple[str, dict]:
+    from annotations.mark import report_html
+    from labels import labels
+    from library.resolve import resolve
+
+    library = resolve(settings)
+    parsed = library.report(slug)
+    if parsed is None:  # the check reports why; Pelican must not publish a half page
+        raise ContentError(f"the report '{slug}' could not be loaded")
+    html = report_html(library, parsed, build_parser(settings), labels(settings))
+    view = parsed.report.view()
+    return html, {"title": view["title"], "slug": slug, "save_as": parsed.report.url, "url": parsed.report.url,
+                  "template": "report", "lang": "zh-cn", "summary": view.get("summary", ""),
+                  "report": view, "blocks": parsed.blocks}
 
 
 def add_reader(readers) -> None:

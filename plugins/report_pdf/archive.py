@@ -16,7 +16,7 @@ from .fonts import advances, font_face_css, subset_fonts
 from .print_html import PageLabels, PrintInput, build_print_html
 from .render import Attached, Renderer, RenderError, anchor_pages, document_dates, total_css
 
-BUNDLE_FORMAT = "taizhou-report-annotations/1"
+BUNDLE_FORMAT = "report-annotations/1"
 
 
 KEEP_RENDERED = 3  # rendered PDFs kept in the cache (1.7 MB each)
@@ -48,14 +48,14 @@ def _cached_labels(path: Path) -> PageLabels:
         return PageLabels()
 
 
-def annotation_bundle(annotations_path: Path, slug: str) -> bytes:
-    """Every annotation file's data in one JSON document, stable byte for byte.
-    Read with libyaml: the annotation loader's position tracking is not needed
-    here and costs seconds."""
+def annotation_bundle(annotations_path: Path, slug: str, ids: dict[str, set[str]]) -> bytes:
+    """The data of the annotation files that occur in this report (`ids` by
+    kind), in one JSON document, stable byte for byte. Read with libyaml: the
+    annotation loader's position tracking is not needed here and costs seconds."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     bundle: dict = {"format": BUNDLE_FORMAT, "report": slug}
     for kind in ("terms", "threads", "indicators"):
-        files = sorted((annotations_path / kind).glob("*.y*ml"))
+        files = sorted(f for f in (annotations_path / kind).glob("*.y*ml") if f.stem in ids[kind])
         bundle[kind] = [yaml.load(f.read_text(encoding="utf-8"), Loader=loader) for f in files]
     return json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode()
 
@@ -64,14 +64,18 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MiB"
 
 
-def _attachments(settings: dict, report: dict, source_path: str) -> list[Attached]:
-    source_file = Path(settings["PATH"]) / report["source_file"]
-    bundle = annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), report["pdf_slug"])
+def _attachments(settings: dict, report: dict, annotations: dict, labels: dict) -> list[Attached]:
+    from reports.config import MARKDOWN_NAME, REPORTS_DIR
+
+    folder = Path(settings["PATH"]) / REPORTS_DIR / report["slug"]
+    source_file = folder / report["source"]["file"]
+    ids = {kind: {item["id"] for item in annotations.get(kind, [])} for kind in ("terms", "threads", "indicators")}
+    bundle = annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), report["slug"], ids)
+    described = labels["attachments"]
     return [
-        Attached(Path(source_path).name, Path(source_path).read_bytes(),
-                 "报告的 Markdown 源文件（本 PDF 与网站由它生成）", "Source"),
-        Attached(source_file.name, source_file.read_bytes(), "报告原文纯文本（UTF-8），正文与之逐字相同", "Source"),
-        Attached("annotations.json", bundle, "全部注释数据：术语、前后呼应、指标（JSON）", "Supplement"),
+        Attached(f"{report['slug']}.md", (folder / MARKDOWN_NAME).read_bytes(), described["markdown"], "Source"),
+        Attached(f"{report['slug']}.txt", source_file.read_bytes(), described["source"], "Source"),
+        Attached("annotations.json", bundle, described["annotations"], "Supplement"),
     ]
 
 
@@ -93,7 +97,8 @@ def _reuse(cache: Path, key: str) -> tuple[bytes, PageLabels] | None:
 
 
 def _keep(cache: Path, key: str, pdf: bytes, labels: PageLabels) -> None:
-    for old in sorted(cache.glob("pdf-*.pdf"), key=lambda p: p.stat().st_mtime)[:-(KEEP_RENDERED - 1) or None]:
+    slug = key.rsplit("-", 1)[0]  # keys are <slug>-<digest>: each report keeps its own
+    for old in sorted(cache.glob(f"pdf-{slug}-*.pdf"), key=lambda p: p.stat().st_mtime)[:-(KEEP_RENDERED - 1) or None]:
         old.unlink(missing_ok=True)
         old.with_suffix(".json").unlink(missing_ok=True)
     (cache / f"pdf-{key}.json").write_text(_labels_json(labels), encoding="utf-8")
@@ -106,7 +111,7 @@ def _labels_json(labels: PageLabels) -> str:
     return json.dumps({"pages": labels.pages, "front": labels.front, "total": labels.total}, sort_keys=True)
 
 
-def build_pdf(settings: dict, report: dict, content: str, annotations: dict | None, source_path: str) -> Built:
+def build_pdf(settings: dict, report: dict, content: str, annotations: dict | None, ui: dict) -> Built:
     root = Path.cwd()
     theme = Path(settings.get("PDF_THEME_PATH", "theme/print"))
     cache = Path(settings.get("PDF_CACHE_PATH", ".cache/pdf"))
@@ -114,7 +119,7 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     annotations = annotations or {}
     data = PrintInput(report=report, content=content, terms=annotations.get("terms", []),
                       threads=annotations.get("threads", []), indicators=annotations.get("indicators", []),
-                      created=created, modified=modified, source_sha256=report.get("source_sha256", ""))
+                      created=created, modified=modified, source_sha256=report["source"].get("sha256", ""), labels=ui)
     plain = build_print_html(data, theme)  # page numbers not yet known
     css = (theme / "print.css").read_text(encoding="utf-8")
     fonts = subset_fonts(plain + css + chart_text(data.indicators), cache)
@@ -122,17 +127,18 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     # chart labels are placed with the widths of the regular face they are set in
     data.charts = write_charts(data.indicators, advances(next(f.path for f in fonts if f.weight == 400)),
                                cache / "charts")
-    attachments = _attachments(settings, report, source_path)
+    attachments = _attachments(settings, report, annotations, ui)
     # page numbers of the last layout of this same text, if any (see PageLabels)
-    numbers_file = cache / f"pages-{_digest(weasyprint.__version__, plain, *stylesheets, json.dumps(data.charts, sort_keys=True))}.json"
+    slug = report["slug"]
+    numbers_file = cache / f"pages-{slug}-{_digest(weasyprint.__version__, plain, *stylesheets, json.dumps(data.charts, sort_keys=True))}.json"
     labels = _cached_labels(numbers_file)
     if not labels.pages:  # a changed text: the last layout's numbers are the best first guess
-        previous = sorted(cache.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
+        previous = sorted(cache.glob(f"pages-{slug}-*.json"), key=lambda p: p.stat().st_mtime)
         labels = _cached_labels(previous[-1]) if previous else labels
     html = build_print_html(data, theme, labels)
 
     def key(html: str) -> str:
-        return _digest(weasyprint.__version__, html, *stylesheets, modified,
+        return slug + "-" + _digest(weasyprint.__version__, html, *stylesheets, modified,
                        *(part for a in attachments for part in (a.name, a.data, a.description, a.relationship)))
 
     reused = _reuse(cache, key(html)) if settings.get("PDF_REUSE_RENDERED", True) else None
@@ -145,7 +151,7 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
                 if layouts > 1:  # the first layout uses the html made above
                     html = build_print_html(data, theme, labels)
                 document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
-                found = _labels_from(document, "notice")
+                found = _labels_from(document, report["blocks"][0]["id"] if report["blocks"] else "")
                 if found == labels:
                     break
                 labels = found
@@ -155,7 +161,7 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
         log = renderer.log
         numbers_file.write_text(_labels_json(labels), encoding="utf-8")
         _keep(cache, key(html), pdf, labels)  # html: the one made with the settled numbers
-    name = f"{report['pdf_slug']}.pdf"
+    name = report["pdf_file"]
     facts = {"file": name, "bytes": len(pdf), "size": human_size(len(pdf)), "pages": labels.total,
              "sha256": hashlib.sha256(pdf).hexdigest(), "variant": "PDF/A-3u",
              "attachments": [a.name for a in attachments]}

@@ -25,8 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 ZWSP = "\u200b"
-APPENDIX_TITLES = {"glossary": "术语表", "threads": "前后呼应", "indicators": "指标", "sources": "出处"}
-REGION_TITLES = {"notice": "印发通知", "title": "政府工作报告"}
+APPENDICES = ("glossary", "threads", "indicators", "sources")  # their titles: theme/labels.yml
 
 
 @dataclass
@@ -78,6 +77,7 @@ class PrintInput:
     modified: str = ""
     source_sha256: str = ""
     charts: dict[str, dict] = field(default_factory=dict)  # indicator id → {url, alt} (charts.write_charts)
+    labels: dict = field(default_factory=dict)  # the interface's words (theme/labels.yml)
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
@@ -145,8 +145,9 @@ def _counterparts(spans: list, here) -> list[str]:
     return [anchor for _, _, anchor in sorted(nearest.values(), key=lambda n: n[1])]
 
 
-def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str, str]) -> None:
+def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str, str], labels: dict) -> None:
     """After each thread anchor: “（参见第N、M页）” to its counterparts."""
+    before, _, after = labels["see_pages"].partition("{pages}")
     spans = [s for s in root.iter("span") if s.get("data-thread") and s.get("id")]
     for span in spans:
         span.set("data-part", parts.get(span.get("id"), ""))
@@ -155,11 +156,11 @@ def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str,
         if not targets:
             continue
         ref = lxml.html.Element("span", {"class": "xref", "data-ui": ""})
-        ref.text = "（参见第"
+        ref.text = before
         for number, (label, target) in enumerate(targets):
             link = etree.SubElement(ref, "a", {"class": "pageno", "href": f"#{target}"})
             link.text = label
-            link.tail = "、" if number < len(targets) - 1 else "页）"
+            link.tail = labels["see_pages_separator"] if number < len(targets) - 1 else after
         ref.tail = span.tail
         span.tail = None
         span.addnext(ref)
@@ -167,7 +168,8 @@ def _cross_refs(root: lxml.html.HtmlElement, pages: PageLabels, parts: dict[str,
         span.attrib.pop("data-part", None)
 
 
-def report_body(content: str, terms: list[dict], pages: PageLabels, parts: dict[str, str] | None = None) -> tuple[str, dict[str, list[str]], set[str]]:
+def report_body(content: str, terms: list[dict], pages: PageLabels, parts: dict[str, str] | None = None,
+                labels: dict | None = None) -> tuple[str, dict[str, list[str]], set[str]]:
     """The report HTML for print, the ids of term occurrences by term, and
     every id in it (links must not point anywhere else)."""
     root = _fragment(content)
@@ -175,7 +177,7 @@ def report_body(content: str, terms: list[dict], pages: PageLabels, parts: dict[
         if element is not root and element.get("data-ui") is not None:
             element.drop_tree()  # site UI; its tail is report text and stays
     occurrences = _mark_terms(root, {t["id"]: t for t in terms})
-    _cross_refs(root, pages, parts or {})
+    _cross_refs(root, pages, parts or {}, labels or {"see_pages": "({pages})", "see_pages_separator": ", "})
     for link in list(root.iter("a")):
         href = link.get("href", "")
         if not href.startswith("#"):
@@ -188,13 +190,15 @@ def report_body(content: str, terms: list[dict], pages: PageLabels, parts: dict[
     return (root.text or "") + html, occurrences, ids
 
 
-def _toc(blocks: list[dict]) -> list[dict]:
+def _toc(blocks: list[dict], regions: dict[str, str]) -> list[dict]:
+    """Parts and sections by their headings; a region's heading by the title
+    report.yml gives the region (印发通知 …)."""
     entries = []
     for block in blocks:
         if block["kind"] != "heading":
             continue
-        if block["region"] in REGION_TITLES and block["id"] == block["region"]:
-            entries.append({"id": block["id"], "text": REGION_TITLES[block["region"]], "level": 1})
+        if block["region"] and block["id"] == block["region"]:
+            entries.append({"id": block["id"], "text": regions.get(block["region"], block["text"]), "level": 1})
         elif not block["region"] and block["level"] in (2, 3):
             entries.append({"id": block["id"], "text": block["text"], "level": block["level"] - 1})
     return entries
@@ -219,19 +223,19 @@ def _environment(template_dir: Path) -> Environment:
 def build_print_html(data: PrintInput, template_dir: Path, pages: PageLabels | None = None) -> str:
     pages = pages or PageLabels()
     parts = {a["id"]: a.get("part", "") for t in data.threads for a in t.get("anchors_in_order", []) if "id" in a}
-    body, occurrences, ids = report_body(data.content, data.terms, pages, parts)
+    body, occurrences, ids = report_body(data.content, data.terms, pages, parts, data.labels)
     report = data.report
     terms = [dict(t, occurrence_ids=occurrences.get(t["id"], [])) for t in data.terms]
     # an anchor the marking could not place (overlapping another) has no id to point at
     threads = [dict(t, anchors_in_order=[dict(a, present=a.get("id") in ids) for a in t.get("anchors_in_order", [])])
                for t in data.threads]
-    appendices = [{"id": key, "title": title} for key, title in APPENDIX_TITLES.items()
+    appendices = [{"id": key, "title": data.labels["appendices"][key]} for key in APPENDICES
                   if (key != "threads" or data.threads) and (key != "indicators" or data.indicators)
                   and (key not in ("glossary", "sources") or data.terms)]
     indicators = [dict(i, chart=data.charts.get(i.get("id"))) for i in data.indicators]
     template = _environment(template_dir).get_template("report.html")
     return template.render(
-        report=report, body=Markup(body), toc=_toc(report.get("blocks", [])), terms=terms,
+        report=report, body=Markup(body), toc=_toc(report.get("blocks", []), report.get("regions") or {}), terms=terms,
         threads=threads, indicators=indicators, sources=sources(data.terms), appendices=appendices,
         pages=pages, created=data.created, modified=data.modified, source_sha256=data.source_sha256,
         issued=_chinese_date(report.get("issued", "")), delivered=_chinese_date(report.get("delivered", "")),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-REGION_LABELS = {"notice": "印发通知", "title": "标题", "opening": "开场", "closing": "结束语", "cc": "抄送"}
-KIND_LABELS = {"term": "术语", "thread": "线索", "indicator": "指标"}
 PATH_SEPARATOR = " › "
 
 # Markdown in annotation prose: keep the words a reader sees, drop the syntax.
@@ -33,41 +31,47 @@ def plain(markdown: str) -> str:
     return " ".join(_EMPHASIS.sub("", _LINK.sub(r"\1", markdown or "")).split())
 
 
-def report_documents(blocks: list[dict], page_url: str) -> list[Document]:
+def report_documents(blocks: list[dict], page_url: str, report_title: str = "",
+                     regions: dict[str, str] | None = None) -> list[Document]:
+    """One document per block; its path starts with the report's title, so a
+    result says which report it comes from."""
+    regions = regions or {}
     docs = []
     for block in blocks:
         if not block.get("text", "").strip():
             continue
-        where = block.get("path") or ([REGION_LABELS.get(block.get("region", ""), block.get("region", ""))]
+        where = block.get("path") or ([regions.get(block.get("region", ""), block.get("region", ""))]
                                       if block.get("region") else [])
         docs.append(Document(block["kind"], f"{page_url}#{block['id']}", "",
-                             PATH_SEPARATOR.join(p for p in where if p), block["text"]))
+                             PATH_SEPARATOR.join(p for p in [report_title, *where] if p), block["text"]))
     return docs
 
 
-def term_document(term: dict) -> Document:
+def term_document(term: dict, kinds: dict[str, str]) -> Document:
     forms = [f for f in term.get("match") or [] if f != term.get("term")]
     # no pinyin: tone marks are not ASCII, so it would only add noise tokens
     parts = [" ".join(forms), term.get("short", ""), plain(term.get("definition", "")), term.get("english", "")]
-    return Document("term", f"terms/{term['id']}.html", str(term.get("term", term["id"])), KIND_LABELS["term"],
+    return Document("term", f"terms/{term['id']}.html", str(term.get("term", term["id"])), kinds["term"],
                     "\n".join(str(p) for p in parts if p))
 
 
-def thread_document(thread: dict) -> Document:
+def thread_document(thread: dict, kinds: dict[str, str]) -> Document:
     notes = [plain(str(a.get("note", ""))) for a in thread.get("anchors") or [] if isinstance(a, dict)]
     return Document("thread", f"threads/{thread['id']}.html", str(thread.get("title", thread["id"])),
-                    KIND_LABELS["thread"], "\n".join(p for p in [plain(thread.get("summary", "")), *notes] if p))
+                    kinds["thread"], "\n".join(p for p in [plain(thread.get("summary", "")), *notes] if p))
 
 
-def indicator_document(indicator: dict) -> Document:
+def indicator_document(indicator: dict, kinds: dict[str, str]) -> Document:
     unit = f"（{indicator['unit']}）" if indicator.get("unit") else ""
     return Document("indicator", f"indicators.html#{indicator['id']}", str(indicator.get("name", indicator["id"])),
-                    KIND_LABELS["indicator"], f"{indicator.get('description', '')}{unit}".strip())
+                    kinds["indicator"], f"{indicator.get('description', '')}{unit}".strip())
 
 
-def annotation_documents(terms: list[dict], threads: list[dict], indicators: list[dict]) -> list[Document]:
-    """Entries without an id are skipped: `build.py check` reports them."""
-    docs = [term_document(t) for t in terms if t.get("id")]
-    docs += [thread_document(t) for t in threads if t.get("id")]
-    docs += [indicator_document(i) for i in indicators if i.get("id")]
+def annotation_documents(terms: list[dict], threads: list[dict], indicators: list[dict],
+                         kinds: dict[str, str]) -> list[Document]:
+    """Entries without an id are skipped: `build.py check` reports them.
+    `kinds`: what each kind of entry is called (theme/labels.yml)."""
+    docs = [term_document(t, kinds) for t in terms if t.get("id")]
+    docs += [thread_document(t, kinds) for t in threads if t.get("id")]
+    docs += [indicator_document(i, kinds) for i in indicators if i.get("id")]
     return docs

@@ -39,11 +39,9 @@ def lunr_script(settings: dict) -> str:
 
 
 def load_entries(settings: dict) -> tuple[list, list, list]:
-    try:
-        from annotations.model import load_annotations
-    except ImportError:  # the annotation plugin is optional for search
-        return [], [], []
-    ann = load_annotations(settings)
+    from library.resolve import resolve
+
+    ann = resolve(settings).annotations
     return ann.terms, ann.threads, ann.indicators
 
 
@@ -65,9 +63,12 @@ class SearchGenerator(Generator):
 
     def generate_context(self) -> None:
         self.files: dict[str, str] = {}
+        from labels import labels
+
         report = [doc for page in report_pages(self.context.get("pages", []))
-                  for doc in report_documents(page.metadata["blocks"], page.save_as)]
-        annotations = annotation_documents(*load_entries(self.settings))
+                  for doc in report_documents(page.metadata["blocks"], page.save_as, page.metadata["report"]["title"],
+                                              page.metadata["report"]["regions"])]
+        annotations = annotation_documents(*load_entries(self.settings), labels(self.settings)["search_kinds"])
         packs = []
         for name, docs in (("report", report), ("annotations", annotations)):
             if docs:

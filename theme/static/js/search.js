@@ -195,6 +195,8 @@
   var root = script.hasAttribute("data-root") ? new URL(script.getAttribute("data-root"), location.href) : new URL("../../", script.src);
   var lunrSrc = script.getAttribute("data-lunr");
   var packSrcs = (script.getAttribute("data-packs") || "").split(" ").filter(Boolean);
+  // examples come from the report's report.yml (search_examples), one a line
+  var examples = (script.getAttribute("data-examples") || "").split("\n").filter(Boolean);
   var packs = [], listeners = [], loading = null, loadError = null;
 
   function loadScript(src) {
@@ -329,7 +331,6 @@
   }
 
   // ---- the search page: results for ?q=, updated as you type ---------------
-  var EXAMPLES = ["亩均税收", "高铁", "双减", "碳", "PM2.5", "2211"];
 
   function searchPage(input) {
     var main = document.querySelector(".search-page");
@@ -346,14 +347,14 @@
       document.title = phrase ? phrase + " · " + baseTitle : baseTitle;
       if (!phrase) {
         status.textContent = "输入要查找的词语，报告正文和注释都会被搜索。例如：";
-        var examples = el("ul", "search-examples");
-        EXAMPLES.forEach(function (word) {
+        var exampleList = el("ul", "search-examples");
+        examples.forEach(function (word) {
           var item = el("li"), a = el("a", "", word);
           a.href = searchPageUrl(word);
           item.appendChild(a);
-          examples.appendChild(item);
+          exampleList.appendChild(item);
         });
-        extra.appendChild(examples);
+        extra.appendChild(exampleList);
         return;
       }
       if (loadError) { status.textContent = loadError.message; return; }

@@ -1,0 +1,318 @@
+"""The one resolve phase: every report parsed once, every annotation located
+once, into plain data that the check, the marking, the pages, search and the
+PDF all read.
+
+    load    report.yml files, annotation files   (problems located)
+    parse   each report.md → tokens + blocks      (once per build)
+    resolve term occurrences, thread anchors, indicator values → Places
+
+A quote is found in its own report: an anchor or value may name its `report`;
+without one, the quote must stand in exactly one report of the library.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from problems import Problem
+
+from annotations.locate import find_quote, form_pattern, nearest_text, term_forms
+from annotations.model import Annotations, Entry, load_annotations
+from reports.config import OTHER_ROLE, Report, load_reports
+
+
+@dataclass(frozen=True)
+class Place:
+    """A span of one block's text in one report."""
+
+    report: str
+    block: str
+    start: int
+    end: int
+
+
+@dataclass
+class ParsedReport:
+    report: Report
+    tokens: list = field(default_factory=list)
+    env: dict = field(default_factory=dict)
+    blocks: list[dict] = field(default_factory=list)
+    by_id: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.report.slug
+
+    def role_of(self, block_id: str) -> str:
+        block = self.by_id.get(block_id, {})
+        return self.report.role(block.get("part", 0)) if not block.get("region") else OTHER_ROLE
+
+
+@dataclass
+class Anchor:
+    thread: str
+    n: int  # 1-based position in the thread's file
+    place: Place
+    role: str  # the role of the part it stands in (from the report's report.yml)
+    quote: str
+    note: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.thread}-{self.n}"
+
+
+@dataclass
+class Value:
+    indicator: str
+    index: int  # 0-based position in the indicator's values
+    data: dict
+    place: Place  # the quote
+    number: Place | None  # the number as written inside the quote, for marking
+
+
+@dataclass
+class Library:
+    reports: list[ParsedReport]  # newest first
+    annotations: Annotations
+    term_hits: dict[str, list[Place]] = field(default_factory=dict)  # every occurrence, library order
+    anchors: dict[str, list[Anchor]] = field(default_factory=dict)
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    report_problems: list[Problem] = field(default_factory=list)  # report.yml and report.md
+    problems: list[Problem] = field(default_factory=list)  # locating annotations in the reports
+
+    def report(self, slug: str) -> ParsedReport | None:
+        return next((r for r in self.reports if r.slug == slug), None)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [r.slug for r in self.reports]
+
+
+MSG_QUOTE_MISSING = "the quote is not in the report: “{quote}”"
+MSG_QUOTE_AMBIGUOUS = "the quote occurs {count} times in the report (blocks {blocks})"
+MSG_QUOTE_IN_REPORTS = "the quote occurs in {count} reports ({reports})"
+MSG_UNKNOWN_REPORT = "'{ref}' is not a known report"
+MSG_PART_MISMATCH = "the quote stands in part '{actual}', not '{part}'"
+MSG_FORM_MISSING = "the form “{form}” does not occur in any report"
+MSG_NOT_IN_REPORT = "no form of this term occurs in any report"
+MSG_OCCURRENCE_RANGE = "occurrence {n} does not exist: the term occurs at most {count} times in a report"
+MSG_VALUE_NOT_IN_QUOTE = "the value {value} is not written in its quote"
+
+
+def format_number(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def parse_report(report: Report, md) -> ParsedReport:
+    """One parse: tokens (marked and rendered later) and the blocks they hold."""
+    parsed = ParsedReport(report)
+    if not report.markdown_path.is_file():
+        return parsed
+    parsed.env = {"source_path": str(report.markdown_path), "is_report": True, "report": report.slug}
+    parsed.tokens = md.parse(report.markdown_path.read_text(encoding="utf-8"), parsed.env)
+    parsed.blocks = parsed.env.get("blocks", [])
+    parsed.by_id = {b["id"]: b for b in parsed.blocks}
+    return parsed
+
+
+class _Locator:
+    """Quotes located in their own report, with problems at the quote."""
+
+    def __init__(self, reports: list[ParsedReport]) -> None:
+        self.reports = reports
+        self.by_slug = {r.slug: r for r in reports}
+        self.problems: list[Problem] = []
+
+    def _problem(self, entry: Entry, path: tuple, message: str, hint: str = "") -> None:
+        line, column = entry.where(*path)
+        self.problems.append(Problem(entry.path, line, column, message, hint))
+
+    def quote(self, entry: Entry, path: tuple, item: dict) -> Place | None:
+        quote = item.get("quote")
+        if not isinstance(quote, str) or not quote:
+            return None
+        prefix, suffix = item.get("prefix") or "", item.get("suffix") or ""
+        named = item.get("report")
+        if named is not None and named not in self.by_slug:
+            from annotations.check import _closest
+
+            self._problem(entry, path + ("report",), MSG_UNKNOWN_REPORT.format(ref=named),
+                          _closest(str(named), self.by_slug) or f"reports: {', '.join(self.by_slug)}")
+            return None
+        candidates = [self.by_slug[named]] if named else self.reports
+        found = {r.slug: find_quote(r.blocks, quote, prefix, suffix) for r in candidates}
+        found = {slug: hits for slug, hits in found.items() if hits}
+        if not found:
+            self._not_found(entry, path, quote, candidates, bool(prefix or suffix))
+            return None
+        if len(found) > 1:
+            self._problem(entry, path + ("quote",), MSG_QUOTE_IN_REPORTS.format(count=len(found), reports=", ".join(found)),
+                          f"add `report: <slug>` to say which one ({' or '.join(found)})")
+            return None
+        (slug, hits), = found.items()
+        if len(hits) > 1:
+            self._problem(entry, path + ("quote",), MSG_QUOTE_AMBIGUOUS.format(count=len(hits), blocks=", ".join(h.block for h in hits)),
+                          "add a prefix or suffix (the text right before or after it), or quote more")
+            return None
+        hit = hits[0]
+        return Place(slug, hit.block, hit.start, hit.end)
+
+    def _not_found(self, entry: Entry, path: tuple, quote: str, candidates: list[ParsedReport], narrowed: bool) -> None:
+        if narrowed and any(find_quote(r.blocks, quote) for r in candidates):
+            hint = "the quote exists, but not with this prefix/suffix: check them against the report"
+        else:
+            best = max(((nearest_text(r.blocks, quote), r.slug) for r in candidates),
+                        key=lambda found: _similarity(quote, found[0][0]), default=(("", ""), ""))
+            (near, block), slug = best
+            where = f"{slug} {block}" if len(self.reports) > 1 else block
+            hint = f"nearest text in the report ({where}): “{near}”" if near else "copy the text from the report"
+        self._problem(entry, path + ("quote",), MSG_QUOTE_MISSING.format(quote=quote), hint)
+
+
+def _similarity(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if b else 0.0
+
+
+def _term_hits(reports: list[ParsedReport], terms: list[dict]) -> dict[str, list[Place]]:
+    """Every occurrence of every term in every report; the longest form wins."""
+    owner: dict[str, str] = {}
+    for term in terms:
+        for form in term_forms(term):
+            owner.setdefault(form, term["id"])
+    found: dict[str, list[Place]] = {t["id"]: [] for t in terms}
+    pattern = form_pattern(list(owner))
+    if pattern is None:
+        return found
+    for parsed in reports:
+        for block in parsed.blocks:
+            for match in pattern.finditer(block["text"]):
+                found[owner[match.group(0)]].append(Place(parsed.slug, block["id"], match.start(), match.end()))
+    return found
+
+
+def _resolve_terms(library: Library, locator: _Locator) -> None:
+    ann = library.annotations
+    terms = [t for t in ann.terms if isinstance(t.get("id"), str) and t.get("in_report", True)]
+    library.term_hits = _term_hits(library.reports, terms)
+    all_text = "\n".join(b["text"] for r in library.reports for b in r.blocks)
+    all_blocks = [b for r in library.reports for b in r.blocks]
+    form_owner: dict[str, str] = {}
+    for entry in ann.entries:
+        if entry.kind != "term" or not isinstance(entry.data.get("match", []), list):
+            continue
+        data = entry.data
+        forms = term_forms(data)
+        for i, form in enumerate(forms):
+            path = ("match", i) if data.get("match") else ("term",)
+            if form in form_owner and form_owner[form] != entry.id:
+                from annotations.check import MSG_FORM_SHARED
+
+                locator._problem(entry, path, MSG_FORM_SHARED.format(form=form, other=form_owner[form]),
+                                 "keep the form in one term; link the other with `related`")
+            form_owner.setdefault(form, entry.id)
+            if data.get("in_report", True) and form not in all_text:
+                near, block = nearest_text(all_blocks, form)
+                locator._problem(entry, path, MSG_FORM_MISSING.format(form=form),
+                                 f"nearest text ({block}): “{near}”; or set in_report: false")
+        hits = library.term_hits.get(entry.id, [])
+        count = max((sum(1 for h in hits if h.report == r.slug) for r in library.reports), default=0)
+        if data.get("in_report", True) and forms and all(f in all_text for f in forms) and not hits:
+            locator._problem(entry, ("match",), MSG_NOT_IN_REPORT,
+                             "a longer form of another term covers every occurrence; change the forms")
+        for i, n in enumerate(data.get("occurrences") or []):
+            if isinstance(n, int) and n > count:
+                locator._problem(entry, ("occurrences", i), MSG_OCCURRENCE_RANGE.format(n=n, count=count),
+                                 "number occurrences from 1 in each report's order")
+
+
+def _resolve_threads(library: Library, locator: _Locator) -> None:
+    for entry in library.annotations.entries:
+        if entry.kind != "thread" or not entry.id:
+            continue
+        anchors = []
+        for i, item in enumerate(entry.data.get("anchors") or []):
+            if not isinstance(item, dict):
+                continue
+            place = locator.quote(entry, ("anchors", i), item)
+            if place is None:
+                continue
+            role = locator.by_slug[place.report].role_of(place.block)
+            if isinstance(item.get("part"), str) and item["part"] != role:
+                locator._problem(entry, ("anchors", i, "part"), MSG_PART_MISMATCH.format(actual=role, part=item["part"]),
+                                 f"write part: {role}")
+            anchors.append(Anchor(entry.id, i + 1, place, role, str(item.get("quote", "")), str(item.get("note", ""))))
+        library.anchors[entry.id] = anchors
+
+
+def _resolve_values(library: Library, locator: _Locator) -> None:
+    for entry in library.annotations.entries:
+        if entry.kind != "indicator" or not entry.id:
+            continue
+        values = []
+        for i, item in enumerate(entry.data.get("values") or []):
+            if not isinstance(item, dict):
+                continue
+            place = locator.quote(entry, ("values", i), item)
+            quote = item.get("quote") or ""
+            written = item.get("written") or format_number(item.get("value"))
+            if isinstance(quote, str) and written and written not in quote:
+                locator._problem(entry, ("values", i, "value"), MSG_VALUE_NOT_IN_QUOTE.format(value=written),
+                                 "quote the words that state the value, or set `written` to how the report writes it")
+            if place is None:
+                continue
+            values.append(Value(entry.id, i, item, place, _number_place(locator.by_slug[place.report], place, written)))
+        library.values[entry.id] = values
+
+
+def _number_place(parsed: ParsedReport, place: Place, written: str) -> Place | None:
+    """The number as written inside the quote, not inside a longer number (1.85 in 11.85)."""
+    if not written:
+        return None
+    text = parsed.by_id[place.block]["text"]
+    match = re.compile(r"(?<![\d.])" + re.escape(written) + r"(?![\d])").search(text, place.start, place.end)
+    return Place(place.report, place.block, match.start(), match.end()) if match else None
+
+
+_cache: dict[tuple, Library] = {}
+
+
+def _signature(settings: dict) -> tuple:
+    roots = [Path(settings["PATH"]), Path(settings.get("ANNOTATIONS_PATH", "annotations"))]
+    files = sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
+    return tuple(str(r.resolve()) for r in roots) + tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def resolve(settings: dict) -> Library:
+    """The library, resolved once per state of the files (check, build and
+    every plugin of one build share it; `serve` rebuilds in a new process).
+    Treat the result as read-only, except that marking consumes the tokens."""
+    key = _signature(settings)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = _resolve(settings)
+    return _cache[key]
+
+
+def _resolve(settings: dict) -> Library:
+    from reports.config import check_markdown
+    from report_markdown.parser import build_parser
+
+    md = build_parser(settings)
+    reports = load_reports(settings)
+    problems: list[Problem] = [p for r in reports for p in r.problems]
+    for report in reports:
+        problems += check_markdown(report) if report.located else []
+    parsed = [parse_report(r, md) for r in reports]
+    library = Library(parsed, load_annotations(settings), report_problems=problems)
+    locator = _Locator(parsed)
+    _resolve_terms(library, locator)
+    _resolve_threads(library, locator)
+    _resolve_values(library, locator)
+    library.problems += locator.problems
+    return library
