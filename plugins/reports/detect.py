@@ -47,6 +47,7 @@ REVIEW_NO_OCCASION = "no occasion line (—— 2022年4月11日在…会议上) 
 REVIEW_NO_SPEAKER = "no speaker line (…市长  姓名) after the occasion: speaker is unknown"
 REVIEW_NO_SALUTATION = "no salutation (各位代表：) before 一、: the lines between the title block and 一、 stay in the title region"
 REVIEW_NO_CLOSING = "no closing (a line starting 各位代表！ after the last part): the last lines stay in the last part"
+REVIEW_STARTS = "structure.regions[{k}]: `starts` “{starts}” also begins an earlier line: the region would start there"
 REVIEW_PRINTED = "line “{line}” in the cc region looks like a printing line (…印发): it has no class"
 
 
@@ -166,6 +167,8 @@ def detect(source: str) -> Detection:
             else:
                 classes[line] = "indent"  # the cc list's continuation lines are indented in the source
 
+    for k in misplaced(lines, regions, last_heading):
+        review.append(REVIEW_STARTS.format(k=k, starts=regions[k][1]["starts"]))
     parts_end = min([start for start, r in regions if r.get("after_parts")] + [len(lines)])
     parts = read_parts(lines, part_at, parts_end)
     ends = [start for start, _ in regions[1:]] + [len(lines)]
@@ -185,6 +188,19 @@ def notice_start(line: str) -> str:
     verb), which is how the Taizhou file spells it; the whole line otherwise."""
     head, sep, _ = line.partition("关于印发")
     return head + sep if sep else line
+
+
+def misplaced(lines: list[str], regions: list[tuple[int, dict]], last_heading: int) -> list[int]:
+    """Regions that convert.py would start elsewhere than where they were found:
+    it takes the first line beginning with `starts`, searching as below."""
+    wrong, cursor = [], 0
+    for k, (found, rule) in enumerate(regions):
+        if rule.get("after_parts"):
+            cursor = max(cursor, last_heading)
+        if next(i for i in range(cursor, len(lines)) if lines[i].startswith(rule["starts"])) != found:
+            wrong.append(k)
+        cursor = found + 1
+    return wrong
 
 
 def read_parts(lines: list[str], part_at: list[int], end: int) -> list[Part]:
