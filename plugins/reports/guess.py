@@ -79,7 +79,7 @@ def metadata(facts: dict[str, str], part_headings: list[str], review: list[str])
     else:
         review.append(REVIEW_CITATION)
     if delivered_text and meta["occasion"]:
-        meta["summary"] = f"{delivered_text}在{meta['occasion']}上所作的政府工作报告。"
+        meta["summary"] = f"{delivered_text}在{meta['occasion']}上所作的政府工作报告，附术语注释、交叉引用与指标追踪。"
     review.append(REVIEW_SUMMARY)
     return meta
 
