@@ -104,7 +104,7 @@ def new_report(slug: str, source: Path, content_root: Path) -> int:
 def summary(folder: Path, detection: Detection) -> str:
     meta = detection.metadata
     lines = [f"wrote {shown(folder)}/ (source.txt, report.yml, report.md)", "", "found:"]
-    regions = ", ".join(f"{name} ({n} lines)" for name, n in detection.region_lines.items())
+    regions = ", ".join(f"{name} ({n} line{'s' * (n != 1)})" for name, n in detection.region_lines.items())
     lines.append(f"  regions: {regions or 'none'}")
     for part in detection.parts:
         run_in = f" ({part.run_in} run-in)" if part.run_in else ""
