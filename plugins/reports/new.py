@@ -101,18 +101,22 @@ def new_report(slug: str, source: Path, content_root: Path) -> int:
     return 0
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def summary(folder: Path, detection: Detection) -> str:
     meta = detection.metadata
     lines = [f"wrote {shown(folder)}/ (source.txt, report.yml, report.md)", "", "found:"]
-    regions = ", ".join(f"{name} ({n} line{'s' * (n != 1)})" for name, n in detection.region_lines.items())
+    regions = ", ".join(f"{name} ({plural(n, 'line')})" for name, n in detection.region_lines.items())
     lines.append(f"  regions: {regions or 'none'}")
     for part in detection.parts:
         run_in = f" ({part.run_in} run-in)" if part.run_in else ""
         lines.append(f"  {part.heading} → {part.role} “{part.label}”: "
-                     f"{len(part.sections)} sections{run_in}, {part.paragraphs} paragraphs")
+                     f"{plural(len(part.sections), 'section')}{run_in}, {plural(part.paragraphs, 'paragraph')}")
         lines += [f"      {heading}" for heading in part.sections]
     counts = detection.counts
-    lines.append(f"  {counts['parts']} parts, {counts['sections']} sections, {counts['paragraphs']} paragraphs")
+    lines.append("  " + ", ".join(plural(counts[key], key[:-1]) for key in ("parts", "sections", "paragraphs")))
     for key in ("title", "year", "issuer", "speaker", "occasion", "delivered", "issued", "release"):
         lines.append(f"  {key}: {meta[key] if meta[key] is not None else '(not found)'}")
     if detection.review:
