@@ -64,6 +64,20 @@ def location(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
+def looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: NUL bytes (never in UTF-8 text) and an even length
+    that decodes in one byte order."""
+    if b"\x00" not in data or len(data) % 2:
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            if "\x00" not in data.decode(encoding):
+                return True
+        except UnicodeDecodeError:
+            pass
+    return False
+
+
 def read_source(path: Path) -> tuple[bytes, str] | Refusal:
     """(bytes, text) of a usable source file, or why it is not usable."""
     where = shown(path)
@@ -76,8 +90,7 @@ def read_source(path: Path) -> tuple[bytes, str] | Refusal:
     names = {"path": where, "fixed": fixed_name(path)}
     if data.startswith(UTF8_BOM):
         return Refusal(where, BOM, BOM_HINT.format(**names))
-    # UTF-16 shows as a BOM, or as NUL bytes beside every ASCII character
-    if data.startswith(UTF16_BOMS) or data[:1000].count(b"\x00") > len(data[:1000]) // 4:
+    if data.startswith(UTF16_BOMS) or looks_utf16(data):
         return Refusal(where, UTF16, UTF16_HINT.format(**names))
     try:
         text = data.decode("utf-8")
