@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--output", default="output")
     add_source_options(s)
-    n = sub.add_parser("new", help="scaffold an annotation file")
+    n = sub.add_parser("new", help="scaffold an annotation file, or a report folder from its source text")
     n.add_argument("kind", choices=["term", "thread", "indicator", "report"])
     n.add_argument("name")
     n.add_argument("--id", help="the file's id (default: pinyin of the name)")
