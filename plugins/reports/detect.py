@@ -85,102 +85,123 @@ def region(name: str, starts: str, **options: object) -> dict:
     return {"name": name, "starts": starts, **options}
 
 
+@dataclass
+class Found:
+    """What the passes below collect: regions by line, line classes, raw facts
+    for guess.py, and what the editor should check."""
+    regions: list[tuple[int, dict]] = field(default_factory=list)
+    classes: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+
+
 def detect(source: str) -> Detection:
     lines = [line.strip() for line in source.split("\n") if line.strip()]
-    review: list[str] = []
     part_at = [i for i, line in enumerate(lines) if PART.match(line)]
     if not part_at:
         # nothing else can be placed without parts; new.py refuses such a source
-        return Detection({}, {}, [], {}, {}, {"parts": 0, "sections": 0, "paragraphs": 0}, review)
+        return Detection({}, {}, [], {}, {}, {"parts": 0, "sections": 0, "paragraphs": 0}, [])
     first_part = part_at[0]
     last_heading = max(i for i, line in enumerate(lines) if PART.match(line) or SECTION.match(line))
-    regions: list[tuple[int, dict]] = []
-    classes: dict[str, str] = {}
-    facts: dict[str, str] = {}            # raw findings guess.py turns into metadata
-
+    found = Found()
     title = find([compact(line) for line in lines], TITLE, 0, first_part)
     if title is None:
-        review.append(REVIEW_NO_TITLE)
-    head_end = title if title is not None else first_part
-    if head_end > 0:
-        notice_heading = find(lines, NOTICE_HEAD_END, 0, min(head_end, NOTICE_MAX_HEADING_LINES))
-        if "关于印发" in lines[0] or notice_heading is not None:
-            if notice_heading is None:
-                review.append(REVIEW_NOTICE_HEADING.format(n=NOTICE_MAX_HEADING_LINES))
-            n = 1 if notice_heading is None else notice_heading + 1
-            regions.append((0, region("notice", notice_start(lines[0]), heading_lines=n)))
-            facts["notice_heading"] = "".join(lines[:n])
-            for line in lines[n:head_end]:
-                if DATE_LINE.match(line) or SIGNATURE.match(line):
-                    classes[line] = "signature"
-                    facts["notice_date" if DATE_LINE.match(line) else "notice_sender"] = line
-        else:
-            review.append(REVIEW_BEFORE_TITLE.format(n=head_end))
+        found.review.append(REVIEW_NO_TITLE)
+    find_notice(lines, title if title is not None else first_part, found)
     for line in lines[:first_part]:
         if match := RELEASE.match(line):
-            classes[line] = "release"
-            facts["release"] = match.group(1)
-
-    body_start = first_part
-    if title is not None:
-        regions.append((title, region("title", lines[title], heading_lines=1, heading_level=1)))
-        i = title + 1
-        occasion: list[str] = []
-        if i < first_part and OCCASION_START.match(lines[i]):
-            while i < first_part and len(occasion) < OCCASION_MAX_LINES:
-                occasion.append(lines[i])
-                i += 1
-                if occasion[-1].endswith("上"):
-                    break
-        for line in occasion:
-            classes[line] = "occasion"
-        if occasion:
-            facts["occasion"] = "".join(occasion)
-        else:
-            review.append(REVIEW_NO_OCCASION)
-        if i < first_part and len(lines[i]) <= SPEAKER_MAX and not SALUTATION.match(lines[i]):
-            classes[lines[i]] = "speaker"
-            facts["speaker"] = lines[i]
-            i += 1
-        else:
-            review.append(REVIEW_NO_SPEAKER)
-        body_start = i
+            found.classes[line] = "release"
+            found.facts["release"] = match.group(1)
+    body_start = first_part if title is None else find_title_block(lines, title, first_part, found)
     salutation = find(lines, SALUTATION, body_start, first_part)
     if salutation is not None:
-        regions.append((salutation, region("opening", SALUTATION.match(lines[salutation]).group(0))))
+        found.regions.append((salutation, region("opening", SALUTATION.match(lines[salutation]).group(0))))
     elif body_start < first_part:
-        review.append(REVIEW_NO_SALUTATION)
+        found.review.append(REVIEW_NO_SALUTATION)
+    find_after_parts(lines, last_heading, found)
 
-    after = last_heading
-    closing = find(lines, CLOSING, after, len(lines))
-    if closing is not None:
-        regions.append((closing, region("closing", CLOSING.match(lines[closing]).group(0), after_parts=True)))
-        after = closing + 1
-    else:
-        review.append(REVIEW_NO_CLOSING)
-    cc = find(lines, CC, after, len(lines))
-    if cc is not None:
-        regions.append((cc, region("cc", CC.match(lines[cc]).group(0), after_parts=True)))
-        for line in lines[cc + 1:]:
-            if PRINTED.search(line):
-                review.append(REVIEW_PRINTED.format(line=line))
-            else:
-                classes[line] = "indent"  # the cc list's continuation lines are indented in the source
-
+    regions = found.regions
     for k in misplaced(lines, regions, last_heading):
-        review.append(REVIEW_STARTS.format(k=k, starts=regions[k][1]["starts"]))
+        found.review.append(REVIEW_STARTS.format(k=k, starts=regions[k][1]["starts"]))
     parts_end = min([start for start, r in regions if r.get("after_parts")] + [len(lines)])
     parts = read_parts(lines, part_at, parts_end)
     ends = [start for start, _ in regions[1:]] + [len(lines)]
-    region_lines = {r["name"]: min(end, first_part if not r.get("after_parts") else end) - start
+    region_lines = {r["name"]: (end if r.get("after_parts") else min(end, first_part)) - start
                     for (start, r), end in zip(regions, ends)}
-    structure = {"regions": [r for _, r in regions], "classes": classes, "topic_sentence_max": TOPIC_SENTENCE_MAX}
-    metadata = guess.metadata(facts, [p.heading for p in parts], review)
-    guess.roles(parts, metadata, review)
+    structure = {"regions": [r for _, r in regions], "classes": found.classes,
+                 "topic_sentence_max": TOPIC_SENTENCE_MAX}
+    metadata = guess.metadata(found.facts, [p.heading for p in parts], found.review)
+    guess.roles(parts, metadata, found.review)
     counts = {"parts": len(parts), "sections": sum(len(p.sections) for p in parts),
               "paragraphs": sum(p.paragraphs for p in parts)}
     titles = {r["name"]: REGION_TITLES[r["name"]] for _, r in regions}
-    return Detection(structure, metadata, parts, titles, region_lines, counts, review)
+    return Detection(structure, metadata, parts, titles, region_lines, counts, found.review)
+
+
+def find_notice(lines: list[str], head_end: int, found: Found) -> None:
+    """A covering notice: the lines before the title, when they open with
+    …关于印发… or a heading ending 通知; its sender and date lines are signatures."""
+    if head_end == 0:
+        return
+    heading_end = find(lines, NOTICE_HEAD_END, 0, min(head_end, NOTICE_MAX_HEADING_LINES))
+    if "关于印发" not in lines[0] and heading_end is None:
+        found.review.append(REVIEW_BEFORE_TITLE.format(n=head_end))
+        return
+    if heading_end is None:
+        found.review.append(REVIEW_NOTICE_HEADING.format(n=NOTICE_MAX_HEADING_LINES))
+    n = 1 if heading_end is None else heading_end + 1
+    found.regions.append((0, region("notice", notice_start(lines[0]), heading_lines=n)))
+    found.facts["notice_heading"] = "".join(lines[:n])
+    for line in lines[n:head_end]:
+        if DATE_LINE.match(line) or SIGNATURE.match(line):
+            found.classes[line] = "signature"
+            found.facts["notice_date" if DATE_LINE.match(line) else "notice_sender"] = line
+
+
+def find_title_block(lines: list[str], title: int, first_part: int, found: Found) -> int:
+    """The title line, the occasion lines (—— date在…会议上, possibly wrapped)
+    and the speaker line; returns the index of the line after them."""
+    found.regions.append((title, region("title", lines[title], heading_lines=1, heading_level=1)))
+    i = title + 1
+    occasion: list[str] = []
+    if i < first_part and OCCASION_START.match(lines[i]):
+        while i < first_part and len(occasion) < OCCASION_MAX_LINES:
+            occasion.append(lines[i])
+            i += 1
+            if occasion[-1].endswith("上"):
+                break
+    for line in occasion:
+        found.classes[line] = "occasion"
+    if occasion:
+        found.facts["occasion"] = "".join(occasion)
+    else:
+        found.review.append(REVIEW_NO_OCCASION)
+    if i < first_part and len(lines[i]) <= SPEAKER_MAX and not SALUTATION.match(lines[i]):
+        found.classes[lines[i]] = "speaker"
+        found.facts["speaker"] = lines[i]
+        return i + 1
+    found.review.append(REVIEW_NO_SPEAKER)
+    return i
+
+
+def find_after_parts(lines: list[str], last_heading: int, found: Found) -> None:
+    """The closing (各位代表！ after the last heading) and the cc list (抄送：)."""
+    after = last_heading
+    closing = find(lines, CLOSING, after, len(lines))
+    if closing is not None:
+        found.regions.append((closing, region("closing", CLOSING.match(lines[closing]).group(0), after_parts=True)))
+        after = closing + 1
+    else:
+        found.review.append(REVIEW_NO_CLOSING)
+    cc = find(lines, CC, after, len(lines))
+    if cc is None:
+        return
+    found.regions.append((cc, region("cc", CC.match(lines[cc]).group(0), after_parts=True)))
+    for line in lines[cc + 1:]:
+        if PRINTED.search(line):
+            found.review.append(REVIEW_PRINTED.format(line=line))
+        else:
+            found.classes[line] = "indent"  # the cc list's continuation lines are indented in the source
 
 
 def notice_start(line: str) -> str:
