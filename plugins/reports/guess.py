@@ -27,9 +27,11 @@ REVIEW_SPEAKER = "speaker: “{line}” was split as office + name by guess: che
 REVIEW_ISSUER = "issuer: not in a covering notice; guessed from the speaker's office as {issuer}"
 REVIEW_NO_ISSUER = "issuer: not found (no covering notice, no office in the speaker line): fill it in"
 REVIEW_ISSUED = "issued: no dated covering notice; set to the delivered date"
+REVIEW_NO_DATES = "delivered, issued: not found (no occasion line, no dated notice): fill them in"
 REVIEW_YEAR = "year: no part heading names the year's tasks (2022年…安排); taken from the delivered date"
 REVIEW_NO_YEAR = "year: not found: fill it in, and the title"
 REVIEW_SUMMARY = "summary: a first draft from the occasion line; say what readers will find"
+REVIEW_NO_SUMMARY = "summary: none drafted (no occasion line): say in one sentence what the report is"
 REVIEW_CITATION = "source.citation: no covering notice; say where the official text was published"
 REVIEW_ROLE = "parts[{k}]: “{heading}” matched no usual heading: role {role}, label {label}"
 REVIEW_DUPLICATE = "parts[{k}]: role {role} is used by an earlier part: renamed {renamed}"
@@ -66,9 +68,11 @@ def metadata(facts: dict[str, str], part_headings: list[str], review: list[str])
     notice_date = facts.get("notice_date")
     if notice_date and (match := DATE.match(notice_date)):
         meta["issued"] = iso(*match.groups())
-    else:
+    elif meta["delivered"]:
         meta["issued"] = meta["delivered"]
         review.append(REVIEW_ISSUED)
+    else:
+        review.append(REVIEW_NO_DATES)
     meta["year"] = year(part_headings, meta["delivered"], review)
     if place and meta["year"]:
         meta["title"] = f"{place}{meta['year']}年政府工作报告"
@@ -80,7 +84,7 @@ def metadata(facts: dict[str, str], part_headings: list[str], review: list[str])
         review.append(REVIEW_CITATION)
     if delivered_text and meta["occasion"]:
         meta["summary"] = f"{delivered_text}在{meta['occasion']}上所作的政府工作报告，附术语注释、交叉引用与指标追踪。"
-    review.append(REVIEW_SUMMARY)
+    review.append(REVIEW_SUMMARY if meta["summary"] else REVIEW_NO_SUMMARY)
     return meta
 
 
