@@ -206,7 +206,7 @@ def find_after_parts(lines: list[str], last_heading: int, found: Found) -> None:
 
 def notice_start(line: str) -> str:
     """The notice's `starts`: its first line up to 关于印发 (the sender and the
-    verb), which is how the Taizhou file spells it; the whole line otherwise."""
+    verb), short enough to read and still unique; the whole line otherwise."""
     head, sep, _ = line.partition("关于印发")
     return head + sep if sep else line
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-# —— 2022年4月11日在台州市第六届人民代表大会第一次会议上
+# —— 2022年4月11日在某某市第六届人民代表大会第一次会议上
 OCCASION = re.compile(r"^[—－-]+\s*((\d{4})年(\d{1,2})月(\d{1,2})日)在(.+?)上?$")
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-# 台州市代市长 / 青屿市市长 / 某某省省长: the place, then the office.
+# 某某市代市长 / 某某县县长 / 某某省省长: the place, then the office.
 OFFICE = re.compile(r"^(.+?(?:省|市|县|区|州|旗|盟))(代?(?:省|市|县|区|州|旗|盟)?(?:长|主席))$")
 # A speaker line without spaces: the office, then a name of two to four characters.
 OFFICE_NAME = re.compile(r"^(.+?(?:省|市|县|区|州|旗|盟)代?(?:省|市|县|区|州|旗|盟)?(?:长|主席))(\S{2,4})$")
@@ -89,7 +89,7 @@ def metadata(facts: dict[str, str], part_headings: list[str], review: list[str])
 
 
 def speaker(line: str, review: list[str]) -> tuple[str, str | None]:
-    """`台州市代市长  吴晓东` → (吴晓东（台州市代市长）, 台州市)."""
+    """`某某市代市长  张三` → (张三（某某市代市长）, 某某市)."""
     words = line.split()
     if len(words) == 2:
         office, name = words if OFFICE.match(words[0]) or not OFFICE.match(words[1]) else words[::-1]
