@@ -190,6 +190,20 @@ def test_an_unusual_part_heading_falls_back_to_its_number_and_text():
     assert review == [guess.REVIEW_ROLE.format(k=0, heading=parts[0].heading, role="part-1", label="关于加强基层治理")]
 
 
+@pytest.mark.parametrize("line, expected, reviewed", [
+    ("台州市代市长  吴晓东", ("吴晓东（台州市代市长）", "台州市"), False),
+    ("青屿市市长　林远", ("林远（青屿市市长）", "青屿市"), False),
+    ("林远  青屿市市长", ("林远（青屿市市长）", "青屿市"), False),
+    ("某某县县长 张三", ("张三（某某县县长）", "某某县"), False),
+    ("青屿市市长林远", ("林远（青屿市市长）", "青屿市"), True),
+    ("市政府负责人", ("市政府负责人", None), True),
+])
+def test_speaker_lines(line, expected, reviewed):
+    review: list[str] = []
+    assert guess.speaker(line, review) == expected
+    assert review == ([guess.REVIEW_SPEAKER.format(line=line)] if reviewed else [])
+
+
 @pytest.mark.parametrize("text", ["2022", "yes", "null", "a: b", "#x", "—— 2022年", "政　府", " lead", "[x]", "2022-04-11"])
 def test_yaml_scalars_load_back_as_written(text):
     assert yaml.safe_load(f"k: {scalar(text)}") == {"k": text}
