@@ -359,3 +359,13 @@ def test_build_py_convert_and_new_report(workdir, capsys):
         build.main(["new", "report", "qingyu-2024"])
     assert exit_.value.code == 2
     assert "new report: --source FILE.txt is required" in capsys.readouterr().err
+
+
+def test_a_starts_that_also_begins_an_earlier_line_is_flagged():
+    text = ("某某市人民政府关于印发\n政府工作报告的通知\n政府工作报告已经大会审查通过。\n"
+            "政府工作报告\n各位代表：\n开场。\n一、工作回顾\n正文。\n")
+    detection = detect(text)
+    assert detection.structure["regions"][1] == {"name": "title", "starts": "政府工作报告",
+                                                 "heading_lines": 1, "heading_level": 1}
+    assert detect_module.REVIEW_STARTS.format(k=1, starts="政府工作报告") in detection.review
+    assert detection.metadata["issuer"] == "某某市人民政府"
