@@ -57,8 +57,10 @@ def snapshot(path: Path, actual: str) -> None:
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch) -> Path:
-    """An empty working folder, so messages name content/reports/… as an editor sees them."""
+    """A working folder with an empty content/, so messages name content/reports/…
+    as an editor sees them."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
     return tmp_path
 
 
@@ -236,8 +238,7 @@ BAD_SOURCES = {
 
 
 def assert_nothing_created(workdir: Path) -> None:
-    reports = workdir / "content" / "reports"
-    assert not reports.exists() or list(reports.iterdir()) == []
+    assert list((workdir / "content").iterdir()) == []
 
 
 @pytest.mark.parametrize("name", BAD_SOURCES)
@@ -273,6 +274,12 @@ def test_a_missing_source_is_refused(name, workdir, capsys):
     assert new.new_report("qingyu-2023", Path(name), Path("content")) == 1
     assert capsys.readouterr() == ("", f"{name}: {source.MISSING}\n    hint: {source.MISSING_HINT}\n")
     assert_nothing_created(workdir)
+
+
+def test_a_missing_content_folder_is_refused(workdir, capsys):
+    assert new.new_report("qingyu-2023", SOURCES / "qingyu-2023.txt", Path("contnet")) == 1
+    assert capsys.readouterr() == ("", f"contnet: {new.NO_CONTENT}\n    hint: {new.NO_CONTENT_HINT}\n")
+    assert not (workdir / "contnet").exists()
 
 
 def test_a_failed_write_leaves_no_half_folder(workdir, monkeypatch):

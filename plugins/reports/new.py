@@ -32,6 +32,8 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
 
 BAD_SLUG = "not a valid report slug"
 BAD_SLUG_HINT = "use lowercase ASCII letters, digits and single hyphens, e.g. the city and year: qingyu-2023"
+NO_CONTENT = "no such content folder"
+NO_CONTENT_HINT = "give an existing folder with --content (the default is the project's content/)"
 EXISTS = "already exists"
 EXISTS_HINT = ("choose another slug, or remove the folder first; to rewrite its report.md from its "
                "report.yml, run `python build.py convert {slug}`")
@@ -71,6 +73,8 @@ def check_slug(slug: str) -> Refusal | None:
 def new_report(slug: str, source: Path, content_root: Path) -> int:
     if (refusal := check_slug(slug)):
         return refuse(refusal)
+    if not content_root.is_dir():  # a mistyped --content must not grow a stray tree
+        return refuse(Refusal(shown(content_root), NO_CONTENT, NO_CONTENT_HINT))
     reports = content_root / "reports"
     folder = reports / slug
     if folder.exists():
@@ -87,7 +91,8 @@ def new_report(slug: str, source: Path, content_root: Path) -> int:
     except ConvertError as error:
         return refuse(Refusal(shown(source), NOT_DETECTED.format(error=error), NOT_DETECTED_HINT))
     report_yml = render(slug, detection, hashlib.sha256(data).hexdigest())
-    reports.mkdir(parents=True, exist_ok=True)
+    made_reports = not reports.exists()
+    reports.mkdir(exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=reports))
     try:
         (temp / "source.txt").write_bytes(data)
@@ -97,6 +102,8 @@ def new_report(slug: str, source: Path, content_root: Path) -> int:
         temp.rename(folder)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+        if made_reports and not folder.exists():
+            reports.rmdir()
     print(summary(folder, detection))
     return 0
 
