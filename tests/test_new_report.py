@@ -348,6 +348,15 @@ def test_convert_report_with_broken_yaml_gives_its_line(qingyu_copy, capsys):
     assert err.endswith(f"    hint: {new.BAD_YAML_HINT}\n")
 
 
+def test_convert_report_without_its_source(qingyu_copy, capsys):
+    (qingyu_copy / "source.txt").unlink()
+    before = (qingyu_copy / "report.md").read_bytes()
+    assert new.convert_report("qingyu-2023", Path("content")) == 1
+    assert capsys.readouterr() == ("", f"content/reports/qingyu-2023/source.txt: {source.MISSING}\n"
+                                       f"    hint: {new.NO_SOURCE_HINT}\n")
+    assert (qingyu_copy / "report.md").read_bytes() == before
+
+
 def test_convert_report_of_an_unknown_slug(workdir, capsys):
     assert new.convert_report("nowhere-2020", Path("content")) == 1
     hint = new.NO_FOLDER_HINT.format(slug="nowhere-2020")

@@ -12,6 +12,7 @@ name and renamed into place only when complete.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -25,7 +26,7 @@ import yaml
 from reports.convert import ConvertError, convert
 from reports.detect import Detection, detect
 from reports.report_yml import render
-from reports.source import Refusal, read_source, shown, write_atomic
+from reports.source import MISSING, Refusal, read_source, shown, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
@@ -46,6 +47,7 @@ NO_FOLDER = "no such report folder"
 NO_FOLDER_HINT = "create it with `python build.py new report {slug} --source FILE.txt`"
 NO_YML = "no such file"
 NO_YML_HINT = "every report folder has a report.yml; `python build.py new report` writes one"
+NO_SOURCE_HINT = "a report folder keeps its source text beside report.yml, named by report.yml's source.file"
 BAD_YAML = "not valid YAML: {problem}"
 BAD_YAML_HINT = "fix the YAML syntax (an editor with the YAML extension shows it as you type)"
 BAD_STRUCTURE = "{error}"
@@ -169,10 +171,12 @@ def convert_report(slug: str, content_root: Path) -> int:
     if (refusals := structure_errors(where, data)):
         print("\n".join(map(str, refusals)), file=sys.stderr)
         return 1
-    source_name = (data.get("source") or {}).get("file", "source.txt")
+    source = data.get("source")
+    source_name = source.get("file") if isinstance(source, dict) else None
+    source_name = source_name if isinstance(source_name, str) and source_name else "source.txt"
     read = read_source(folder / source_name)
     if isinstance(read, Refusal):
-        return refuse(read)
+        return refuse(dataclasses.replace(read, hint=NO_SOURCE_HINT) if read.message == MISSING else read)
     try:
         markdown = convert(read[1], data["structure"])
     except ConvertError as error:
