@@ -5,6 +5,8 @@
     python build.py check                  validate content and annotations; exit 1 on problems
     python build.py serve [--port N]       build, serve on localhost, rebuild on changes
     python build.py new term 腾笼换鸟        scaffold an annotation file (term | thread | indicator)
+    python build.py new report SLUG --source FILE.txt   a report folder from its source text
+    python build.py convert SLUG           write report.md again from source.txt + report.yml
 
 The build writes into a temporary folder beside the output and swaps it in only
 when everything succeeded, so a failed build leaves the last good site intact.
@@ -171,10 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--output", default="output")
     add_source_options(s)
-    n = sub.add_parser("new", help="scaffold an annotation file")
-    n.add_argument("kind", choices=["term", "thread", "indicator"])
+    n = sub.add_parser("new", help="scaffold an annotation file, or a report folder from its source text")
+    n.add_argument("kind", choices=["term", "thread", "indicator", "report"])
     n.add_argument("name")
     n.add_argument("--id", help="the file's id (default: pinyin of the name)")
+    n.add_argument("--source", help="report: the plain-text source (UTF-8)")
+    n.add_argument("--content", help="report: content folder (default: content/)")
+    v = sub.add_parser("convert", help="write a report's report.md from its source.txt and report.yml")
+    v.add_argument("slug")
+    v.add_argument("--content", help="content folder (default: content/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if args.command == "build":
@@ -190,6 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         watched = [Path(overrides.get("PATH", ROOT / "content")), Path(overrides.get("ANNOTATIONS_PATH", ROOT / "annotations"))]
         watched += [ROOT / name for name in ("theme", "plugins", "schemas", "pelicanconf.py")]
         return serve(args.port, (ROOT / args.output).resolve(), forwarded, watched)
+    if args.command == "convert" or args.kind == "report":  # paths as typed, from the caller's folder
+        from reports.new import convert_report, new_report
+
+        content = Path(args.content) if args.content else ROOT / "content"
+        if args.command == "convert":
+            return convert_report(args.slug, content)
+        if not args.source:
+            n.error("new report: --source FILE.txt is required")
+        return new_report(args.name, Path(args.source), content)
     os.chdir(ROOT)
     from annotations.scaffold import scaffold
 

@@ -48,7 +48,14 @@ def block(text: str, cls: str | None) -> str:
 
 
 class ConvertError(Exception):
-    """The structure rules do not fit the source (a region start not found …)."""
+    """The structure rules do not fit the source (a region start not found …).
+    `where` names the rule at fault (structure.regions[2]) or is empty for the
+    source itself, so a caller can print `report.yml: structure.regions[2]: …`."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
 
 
 def convert(source: str, structure: dict) -> str:
@@ -66,13 +73,13 @@ def convert(source: str, structure: dict) -> str:
     last_heading = max(i for i, line in enumerate(lines) if SECTION.match(line) or PART.match(line))
     starts: list[tuple[int, dict]] = []
     cursor = 0
-    for region in regions:
+    for k, region in enumerate(regions):
         if region.get("after_parts"):
             cursor = max(cursor, last_heading)
         index = next((i for i in range(cursor, len(lines)) if lines[i].startswith(region["starts"])), None)
         if index is None:
             raise ConvertError(f"region '{region['name']}': no line starting “{region['starts']}” "
-                               f"after line {cursor + 1} of the source's non-empty lines")
+                               f"after line {cursor + 1} of the source's non-empty lines", f"structure.regions[{k}]")
         starts.append((index, region))
         cursor = index + 1
 
