@@ -15,12 +15,13 @@ import argparse
 import http.server
 import logging
 import os
-import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+MSG_STOPPED = "stopped"
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
@@ -41,40 +42,21 @@ def run_checks(settings: dict) -> list:
     return problems + check_annotations(settings)
 
 
-class ErrorCounter(logging.Handler):
-    """Pelican logs a failed reader or plugin and carries on; we count the
-    errors so that such a build fails instead of publishing a broken site."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def pelican_build(output: Path, overrides: dict | None = None) -> list[str]:
+def pelican_build(output: Path, overrides: dict | None = None) -> list:
+    from build_errors import ErrorCollector, describe_exception
     from pelican import Pelican
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
-    counter = ErrorCounter()
+    collector = ErrorCollector()
     root_logger = logging.getLogger()
-    root_logger.addHandler(counter)
+    root_logger.addHandler(collector)
     try:
         Pelican(settings).run()
     except Exception as error:  # a plugin that raises: report it like a logged error
-        counter.messages.append(f"{type(error).__name__}: {error}")
+        collector.errors.append(describe_exception(error))
     finally:
-        root_logger.removeHandler(counter)
-    return counter.messages
-
-
-def swap_in(built: Path, output: Path) -> None:
-    old = output.with_name(f"{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
-    built.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+        root_logger.removeHandler(collector)
+    return collector.errors
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
@@ -87,16 +69,23 @@ def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> i
 
         print(report(problems), file=sys.stderr)
         return 1
-    temp = output.with_name(f"{output.name}.tmp-{os.getpid()}")
-    shutil.rmtree(temp, ignore_errors=True)
-    errors = pelican_build(temp, overrides)
-    if errors or not (temp / "index.html").exists():
-        shutil.rmtree(temp, ignore_errors=True)
-        print("build failed; the previous output/ is untouched:", file=sys.stderr)
-        for message in errors or ["no index.html was written"]:
-            print(f"  {message}", file=sys.stderr)
+    import publish
+    from build_errors import BuildError, format_errors
+
+    try:
+        with publish.Publisher(output) as publisher:
+            errors = pelican_build(publisher.folder, overrides)
+            if errors or not (publisher.folder / "index.html").exists():
+                print(f"build failed; the previous {output.name}/ is untouched:", file=sys.stderr)
+                print(format_errors(errors or [BuildError("no index.html was written")]), file=sys.stderr)
+                return 1
+            publisher.publish()
+    except publish.Busy as busy:
+        print(busy, file=sys.stderr)
         return 1
-    swap_in(temp, output)
+    if publisher.interrupted_during_swap:
+        print(publish.MSG_INTERRUPTED_AFTER_SWAP.format(name=output.name), file=sys.stderr)
+        return 130
     if not quiet:
         print(f"built {output} in {time.perf_counter() - started:.1f} s")
     return 0
@@ -177,6 +166,24 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--id", help="the file's id (default: pinyin of the name)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    import publish
+    from build_errors import MSG_BUG
+
+    output = (ROOT / getattr(args, "output", "output")).resolve()
+    try:
+        with publish.interrupts():
+            return run_command(args)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the clean-up has run; no traceback
+        message = publish.MSG_INTERRUPTED if args.command == "build" else MSG_STOPPED
+        print(message.format(name=output.name), file=sys.stderr)
+        return 130
+    except Exception:  # not the user's files: our bug, with everything needed to fix it
+        traceback.print_exc()
+        print(MSG_BUG, file=sys.stderr)
+        return 1
+
+
+def run_command(args: argparse.Namespace) -> int:
     if args.command == "build":
         return build((ROOT / args.output).resolve(), source_overrides(args))
     if args.command == "check":
