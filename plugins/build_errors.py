@@ -78,7 +78,8 @@ def format_errors(errors: list[BuildError]) -> str:
     """Messages first, then each traceback, and the bug line last when any
     error is ours: the line a reader sees first at the bottom of a terminal."""
     lines = [f"  {e.message}" for e in errors if e.message]
-    lines += [e.traceback.rstrip("\n") for e in errors if e.is_bug]
+    # one bug in a per-page hook fails every page alike: each traceback once
+    lines += list(dict.fromkeys(e.traceback.rstrip("\n") for e in errors if e.is_bug))
     if any(e.is_bug for e in errors):
         lines.append(MSG_BUG)
     return "\n".join(lines)
