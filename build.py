@@ -12,7 +12,6 @@ when everything succeeded, so a failed build leaves the last good site intact.
 from __future__ import annotations
 
 import argparse
-import http.server
 import logging
 import os
 import sys
@@ -107,16 +106,15 @@ def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -
     """Build, serve `output` on localhost, and rebuild whenever a watched file
     changes. Each build runs in a fresh process, so edits to plugins/ take
     effect too (an in-process rebuild would keep the old modules)."""
-    import functools
     import subprocess
     import threading
 
+    from serve_http import make_server
     from watchfiles import watch
 
     command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *build_args]
     subprocess.run(command, cwd=ROOT)
-    handler = functools.partial(QuietHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = make_server(output, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{port}/ — edits to {', '.join(p.name for p in watched)} rebuild", flush=True)
     for changes in watch(*[p for p in watched if p.exists()]):
@@ -124,11 +122,6 @@ def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -
         status = subprocess.run(command, cwd=ROOT).returncode
         print("rebuilt" if status == 0 else "kept the last good site (see the problems above)", flush=True)
     return 0
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # one line per request drowns the rebuild messages
-        pass
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
