@@ -6,8 +6,9 @@
     python build.py serve [--port N]       build, serve on localhost, rebuild on changes
     python build.py new term 腾笼换鸟        scaffold an annotation file (term | thread | indicator)
 
-The build writes into a temporary folder beside the output and swaps it in only
-when everything succeeded, so a failed build leaves the last good site intact.
+The build writes into a temporary folder beside the output and swaps it in, in
+one atomic step, only when everything succeeded (plugins/publish.py), so a
+failed, killed or interrupted build leaves the last good site intact.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-MSG_STOPPED = "stopped"
+MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
@@ -197,4 +198,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before main() took over the signals: nothing was written yet
+        print(MSG_STOPPED, file=sys.stderr)
+        sys.exit(130)

@@ -91,7 +91,9 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 def interrupts() -> Iterator[None]:
     """SIGINT and SIGTERM raise KeyboardInterrupt (SIGTERM would otherwise kill
     the process without clean-up), except while `held()`."""
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    # a signal ignored on entry stays ignored (SIGINT in a shell's background job)
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {s: signal.signal(s, _on_signal) for s in wanted}
     try:
         yield
     finally:
@@ -178,7 +180,14 @@ def temp_folder(output: Path) -> Path:
 
 
 def _leftovers(output: Path, kind: str) -> list[Path]:
-    return sorted(Path(p) for p in glob.glob(str(output.with_name(f"{glob.escape(output.name)}.{kind}-*"))))
+    return sorted(output.parent.glob(f"{glob.escape(output.name)}.{kind}-*"))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def remove_leftovers(output: Path) -> list[Path]:
@@ -191,8 +200,8 @@ def remove_leftovers(output: Path) -> list[Path]:
         newest.rename(output)
         olds.remove(newest)
     removed = olds + _leftovers(output, "tmp")
-    for folder in removed:
-        shutil.rmtree(folder, ignore_errors=True)
+    for leftover in removed:
+        _remove(leftover)
     return removed
 
 
@@ -260,6 +269,7 @@ class Publisher:
         self._lock = build_lock(output, self.wait)
 
     def __enter__(self) -> "Publisher":
+        self.output.parent.mkdir(parents=True, exist_ok=True)
         self._lock.__enter__()
         try:
             remove_leftovers(self.output)

@@ -184,3 +184,12 @@ def test_a_publisher_left_without_publishing_removes_its_folder(tmp_path):
         (publisher.folder / "index.html").write_text("half", encoding="utf-8")
     assert (output / "index.html").read_text() == "old"
     assert siblings(output) == []
+
+
+def test_an_output_in_a_new_folder_is_published(tmp_path):
+    output = tmp_path / "new" / "folder" / "output"
+    with publish.Publisher(output, wait=0) as publisher:
+        make_site(publisher.folder / "site", "new")
+        publisher.publish()
+    assert (output / "site" / "index.html").read_text() == "new"
+    assert siblings(output) == []
