@@ -21,8 +21,12 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
 sys.path.insert(0, str(ROOT / "plugins"))
+
+import publish  # noqa: E402  (plugins/ is on the path only from here)
+from build_errors import MSG_BUG, BuildError, ErrorCollector, describe_exception, format_errors  # noqa: E402
+
+MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
 
 
 def load_settings(overrides: dict | None = None) -> dict:
@@ -42,8 +46,7 @@ def run_checks(settings: dict) -> list:
     return problems + check_annotations(settings)
 
 
-def pelican_build(output: Path, overrides: dict | None = None) -> list:
-    from build_errors import ErrorCollector, describe_exception
+def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
     from pelican import Pelican
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
@@ -69,9 +72,6 @@ def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> i
 
         print(report(problems), file=sys.stderr)
         return 1
-    import publish
-    from build_errors import BuildError, format_errors
-
     try:
         with publish.Publisher(output) as publisher:
             errors = pelican_build(publisher.folder, overrides)
@@ -160,9 +160,6 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--id", help="the file's id (default: pinyin of the name)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    import publish
-    from build_errors import MSG_BUG
-
     output = (ROOT / getattr(args, "output", "output")).resolve()
     try:
         with publish.interrupts():

@@ -286,13 +286,13 @@ class Publisher:
             self.published = True
             pause("after_swap")
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                _remove(old)
         self.interrupted_during_swap = bool(state.pending)
 
     def __exit__(self, *exc) -> None:
         try:
             if not self.published:
                 with held():  # a second Ctrl-C must not leave half a folder behind
-                    shutil.rmtree(self.folder, ignore_errors=True)
+                    _remove(self.folder)
         finally:
             self._lock.__exit__(*exc)
