@@ -8,6 +8,7 @@ http.server's SimpleHTTPRequestHandler, narrowed:
 - no directory listings: a folder serves its index.html or 404;
 - an odd path (NUL byte, `..`, undecodable) is a 400, an overlong one a 414, never a
   traceback in the terminal where the rebuild messages are;
+- a file outside the site folder (through a symlink) is a 404;
 - `X-Content-Type-Options: nosniff` on every response, as on the real host
   (deploy/_headers).
 """
@@ -61,6 +62,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return True
         if not safe_path(self.path):
             self.send_error(HTTPStatus.BAD_REQUEST, MSG_BAD_PATH)
+            return True
+        target = Path(self.translate_path(self.path)).resolve()
+        if not target.is_relative_to(Path(self.directory).resolve()):  # a symlink out of the site
+            self.send_error(HTTPStatus.NOT_FOUND)
             return True
         return False
 

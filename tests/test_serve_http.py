@@ -75,5 +75,11 @@ def test_odd_paths_are_refused_without_a_traceback(preview, path):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_symlink_out_of_the_site_is_not_followed(preview, tmp_path):
+    (tmp_path / "output" / "link.txt").symlink_to(tmp_path / "outside.txt")
+    status, _, body = get(preview, "/link.txt")
+    assert status == 404 and b"outside the site" not in body
+
+
 def test_an_overlong_path_is_refused(preview):
     assert get(preview, "/" + "a" * 5000)[0] == 414
