@@ -35,7 +35,7 @@ def user_error_text(error: BaseException) -> str | None:
     our own error classes say so with `user_error = True` (e.g. a missing font)."""
     if getattr(error, "user_error", False):
         return str(error)
-    if isinstance(error, OSError) and error.filename and not isinstance(error, (ImportError, ModuleNotFoundError)):
+    if isinstance(error, OSError) and error.filename:
         return f"{error.filename}: {error.strerror or error}"
     return None
 
