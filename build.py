@@ -83,7 +83,7 @@ def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> i
     except publish.Busy as busy:
         print(busy, file=sys.stderr)
         return 1
-    if publisher.interrupted_during_swap:
+    if publish.interrupted_while_held():
         print(publish.MSG_INTERRUPTED_AFTER_SWAP.format(name=output.name), file=sys.stderr)
         return 130
     if not quiet:

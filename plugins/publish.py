@@ -16,8 +16,8 @@ complete site or the new complete site, never a mix and never nothing:
   the next build puts back before anything else;
 - `output.lock` (flock) lets one build at a time write beside `output/`; the
   lock holder removes the leftovers of killed builds, which nobody else owns;
-- Ctrl-C or SIGTERM removes the unfinished folder; during the swap itself they
-  are held back until the swap is done.
+- Ctrl-C or SIGTERM removes the unfinished folder; from the swap on they are
+  held back (the new site is out: the build finishes and says it was interrupted).
 
 A process whose working directory is inside `output/` keeps the old folder
 (as with any rename): serve by path, as `build.py serve` does.
@@ -69,7 +69,7 @@ class Interrupted(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that the same clean-up runs."""
 
 
-# ---- signals: Ctrl-C and SIGTERM, held back during the swap ----------------
+# ---- signals: Ctrl-C and SIGTERM, held back from the swap on -----------------
 
 @dataclass
 class _SignalState:
@@ -94,21 +94,33 @@ def interrupts() -> Iterator[None]:
     # a signal ignored on entry stays ignored (SIGINT in a shell's background job)
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
     previous = {s: signal.signal(s, _on_signal) for s in wanted}
+    _signals.holding, _signals.pending = False, 0
     try:
         yield
     finally:
+        _signals.holding = False
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
 @contextmanager
-def held() -> Iterator[_SignalState]:
-    """Hold Ctrl-C and SIGTERM back: the caller reads `.pending` afterwards."""
+def held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for the block (a clean-up that must finish)."""
     _signals.holding, _signals.pending = True, 0
     try:
-        yield _signals
+        yield
     finally:
         _signals.holding = False
+
+
+def hold_from_now() -> None:
+    """Hold Ctrl-C and SIGTERM back until `interrupts()` ends: once the new
+    site is out, an interrupt must not be reported as "unchanged"."""
+    _signals.holding, _signals.pending = True, 0
+
+
+def interrupted_while_held() -> bool:
+    return bool(_signals.pending)
 
 
 # ---- the lock ---------------------------------------------------------------
@@ -265,7 +277,6 @@ class Publisher:
         self.folder = temp_folder(output)
         self.wait = lock_wait() if wait is None else wait
         self.published = False
-        self.interrupted_during_swap = False
         self._lock = build_lock(output, self.wait)
 
     def __enter__(self) -> "Publisher":
@@ -281,13 +292,12 @@ class Publisher:
 
     def publish(self) -> None:
         pause("before_swap")
-        with held() as state:
-            old = swap(self.folder, self.output)
-            self.published = True
-            pause("after_swap")
-            if old is not None:
-                _remove(old)
-        self.interrupted_during_swap = bool(state.pending)
+        hold_from_now()
+        old = swap(self.folder, self.output)
+        self.published = True
+        pause("after_swap")
+        if old is not None:
+            _remove(old)
 
     def __exit__(self, *exc) -> None:
         try:

@@ -109,6 +109,18 @@ def test_ctrl_c_or_sigterm_ends_with_one_line_and_no_leftovers(old_site, tmp_pat
     assert siblings(output) == []
 
 
+def test_ctrl_c_during_the_swap_is_held_until_the_swap_is_done(old_site, new_site, tmp_path):
+    output, old = old_site
+    build = paused_build(output, tmp_path / "pauses", "after_swap")
+    build.send_signal(signal.SIGINT)
+    (tmp_path / "pauses" / "after_swap.go").touch()
+    _, stderr = build.communicate(timeout=WAIT)
+    assert build.returncode == 130
+    assert stderr == publish.MSG_INTERRUPTED_AFTER_SWAP.format(name="output") + "\n"
+    assert snapshot(output) == new_site
+    assert siblings(output) == []
+
+
 def test_a_second_build_refuses_with_one_line_while_the_first_writes(old_site, new_site, tmp_path):
     output, old = old_site
     first = paused_build(output, tmp_path / "pauses")
