@@ -49,4 +49,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf output output.tmp-* output.old-* test-artifacts
+	rm -rf output output.tmp-* output.old-* output.lock test-artifacts

@@ -8,22 +8,27 @@
     python build.py new report SLUG --source FILE.txt   a report folder from its source text
     python build.py convert SLUG           write report.md again from source.txt + report.yml
 
-The build writes into a temporary folder beside the output and swaps it in only
-when everything succeeded, so a failed build leaves the last good site intact.
+The build writes into a temporary folder beside the output and swaps it in, in
+one atomic step, only when everything succeeded (plugins/publish.py), so a
+failed, killed or interrupted build leaves the last good site intact.
 """
 from __future__ import annotations
 
 import argparse
-import http.server
 import logging
 import os
-import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
+
+import publish  # noqa: E402  (plugins/ is on the path only from here)
+from build_errors import MSG_BUG, BuildError, ErrorCollector, describe_exception, format_errors  # noqa: E402
+
+MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
 
 
 def load_settings(overrides: dict | None = None) -> dict:
@@ -43,40 +48,20 @@ def run_checks(settings: dict) -> list:
     return problems + check_annotations(settings)
 
 
-class ErrorCounter(logging.Handler):
-    """Pelican logs a failed reader or plugin and carries on; we count the
-    errors so that such a build fails instead of publishing a broken site."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def pelican_build(output: Path, overrides: dict | None = None) -> list[str]:
+def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
     from pelican import Pelican
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
-    counter = ErrorCounter()
+    collector = ErrorCollector()
     root_logger = logging.getLogger()
-    root_logger.addHandler(counter)
+    root_logger.addHandler(collector)
     try:
         Pelican(settings).run()
     except Exception as error:  # a plugin that raises: report it like a logged error
-        counter.messages.append(f"{type(error).__name__}: {error}")
+        collector.errors.append(describe_exception(error))
     finally:
-        root_logger.removeHandler(counter)
-    return counter.messages
-
-
-def swap_in(built: Path, output: Path) -> None:
-    old = output.with_name(f"{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
-    built.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+        root_logger.removeHandler(collector)
+    return collector.errors
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
@@ -89,16 +74,20 @@ def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> i
 
         print(report(problems), file=sys.stderr)
         return 1
-    temp = output.with_name(f"{output.name}.tmp-{os.getpid()}")
-    shutil.rmtree(temp, ignore_errors=True)
-    errors = pelican_build(temp, overrides)
-    if errors or not (temp / "index.html").exists():
-        shutil.rmtree(temp, ignore_errors=True)
-        print("build failed; the previous output/ is untouched:", file=sys.stderr)
-        for message in errors or ["no index.html was written"]:
-            print(f"  {message}", file=sys.stderr)
+    try:
+        with publish.Publisher(output) as publisher:
+            errors = pelican_build(publisher.folder, overrides)
+            if errors or not (publisher.folder / "index.html").exists():
+                print(f"build failed; the previous {output.name}/ is untouched:", file=sys.stderr)
+                print(format_errors(errors or [BuildError("no index.html was written")]), file=sys.stderr)
+                return 1
+            publisher.publish()
+    except publish.Busy as busy:
+        print(busy, file=sys.stderr)
         return 1
-    swap_in(temp, output)
+    if publish.interrupted_while_held():
+        print(publish.MSG_INTERRUPTED_AFTER_SWAP.format(name=output.name), file=sys.stderr)
+        return 130
     if not quiet:
         print(f"built {output} in {time.perf_counter() - started:.1f} s")
     return 0
@@ -120,16 +109,15 @@ def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -
     """Build, serve `output` on localhost, and rebuild whenever a watched file
     changes. Each build runs in a fresh process, so edits to plugins/ take
     effect too (an in-process rebuild would keep the old modules)."""
-    import functools
     import subprocess
     import threading
 
+    from serve_http import make_server
     from watchfiles import watch
 
     command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *build_args]
     subprocess.run(command, cwd=ROOT)
-    handler = functools.partial(QuietHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = make_server(output, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{port}/ — edits to {', '.join(p.name for p in watched)} rebuild", flush=True)
     for changes in watch(*[p for p in watched if p.exists()]):
@@ -137,11 +125,6 @@ def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -
         status = subprocess.run(command, cwd=ROOT).returncode
         print("rebuilt" if status == 0 else "kept the last good site (see the problems above)", flush=True)
     return 0
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # one line per request drowns the rebuild messages
-        pass
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -184,6 +167,21 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--content", help="content folder (default: content/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    output = (ROOT / getattr(args, "output", "output")).resolve()
+    try:
+        with publish.interrupts():
+            return run_command(args)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the clean-up has run; no traceback
+        message = publish.MSG_INTERRUPTED if args.command == "build" else MSG_STOPPED
+        print(message.format(name=output.name), file=sys.stderr)
+        return 130
+    except Exception:  # not the user's files: our bug, with everything needed to fix it
+        traceback.print_exc()
+        print(MSG_BUG, file=sys.stderr)
+        return 1
+
+
+def run_command(args: argparse.Namespace) -> int:
     if args.command == "build":
         return build((ROOT / args.output).resolve(), source_overrides(args))
     if args.command == "check":
@@ -213,4 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before main() took over the signals: nothing was written yet
+        print(MSG_STOPPED, file=sys.stderr)
+        sys.exit(130)

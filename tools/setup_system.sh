@@ -2,7 +2,10 @@
 # Install the Debian packages a target needs, only when they are missing, and
 # say what is installed. Usage: tools/setup_system.sh build|test
 set -euo pipefail
-build_pkgs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
+# libharfbuzz-subset0: WeasyPrint subsets fonts with it when present, with
+# fontTools otherwise (different bytes); chromium pulls it in for the tests, so
+# without it here a PDF made by `make` differs from one made after `make test`.
+build_pkgs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
 test_pkgs=("${build_pkgs[@]}" chromium poppler-utils)
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;

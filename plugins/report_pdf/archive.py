@@ -8,11 +8,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import weasyprint
 import yaml
 
 from .charts import chart_text, write_charts
-from .fonts import advances, font_face_css, subset_fonts
+from .environment import fingerprint
+from .fonts import SOURCES, advances, font_face_css, subset_fonts
 from .print_html import PageLabels, PrintInput, build_print_html
 from .render import Attached, Renderer, RenderError, anchor_pages, document_dates, total_css
 
@@ -129,8 +129,10 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
                                cache / "charts")
     attachments = _attachments(settings, report, annotations, ui)
     # page numbers of the last layout of this same text, if any (see PageLabels)
+    # the libraries and fonts that lay out and write the PDF (environment.py)
+    environment = fingerprint(SOURCES.values())
     slug = report["slug"]
-    numbers_file = cache / f"pages-{slug}-{_digest(weasyprint.__version__, plain, *stylesheets, json.dumps(data.charts, sort_keys=True))}.json"
+    numbers_file = cache / f"pages-{slug}-{_digest(environment, plain, *stylesheets, json.dumps(data.charts, sort_keys=True))}.json"
     labels = _cached_labels(numbers_file)
     if not labels.pages:  # a changed text: the last layout's numbers are the best first guess
         previous = sorted(cache.glob(f"pages-{slug}-*.json"), key=lambda p: p.stat().st_mtime)
@@ -138,7 +140,7 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     html = build_print_html(data, theme, labels)
 
     def key(html: str) -> str:
-        return slug + "-" + _digest(weasyprint.__version__, html, *stylesheets, modified,
+        return slug + "-" + _digest(environment, html, *stylesheets, modified,
                        *(part for a in attachments for part in (a.name, a.data, a.description, a.relationship)))
 
     reused = _reuse(cache, key(html)) if settings.get("PDF_REUSE_RENDERED", True) else None

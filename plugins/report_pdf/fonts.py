@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .environment import font_identity, package_version
+
 FAMILY = "Noto Serif CJK SC"
 FONT_FAMILY = "Noto Serif CJK SC Print"  # the @font-face name: distinct, so a fallback to the system font shows
 # Debian fonts-noto-cjk; the face inside each collection is picked by family name
@@ -39,6 +41,8 @@ class FontFile:
 
 class FontError(Exception):
     """The CJK font is missing: the PDF cannot be made faithfully."""
+
+    user_error = True  # the machine's set-up, not our bug (build_errors.py)
 
 
 def characters(text: str) -> str:
@@ -94,7 +98,9 @@ def _zero_width_space(font, keep_donor: bool) -> None:
 def subset_fonts(text: str, cache: Path) -> list[FontFile]:
     """One subset font per weight for `text`, from the cache when possible."""
     chars = characters(text)
-    key = hashlib.sha256(f"{CUT_VERSION}\n{chars}".encode()).hexdigest()[:20]
+    # a new fontTools or font package cuts differently: a new cut, not a stale one
+    origin = [package_version("fonttools"), *(font_identity(p) for p in SOURCES.values())]
+    key = hashlib.sha256("\n".join([CUT_VERSION, chars, *origin]).encode()).hexdigest()[:20]
     files = []
     for weight, source in SOURCES.items():
         if not source.exists():

@@ -12,6 +12,14 @@
 (function () {
   "use strict";
 
+  // A hand-typed or cut-off link can hold a malformed %-escape (#%E0%A4%A):
+  // decodeURIComponent throws URIError on it and would stop this script part-way.
+  // Such a fragment names no element anyway: keep the raw text. (URLSearchParams
+  // never throws: it turns a bad escape into U+FFFD.)
+  function decodeSafely(text) {
+    try { return decodeURIComponent(text); } catch (error) { return text; }
+  }
+
   var report = document.querySelector(".report");
   if (!report) return;
   var TERMS = window.TERMS || null;
@@ -381,7 +389,7 @@
   window.addEventListener("resize", syncScrollPadding);
 
   function arrive() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = decodeSafely(location.hash.slice(1));
     var target = id && document.getElementById(id);
     if (!target || !target.classList.contains("anchor")) return;
     // An anchor cut at formatting edges has several pieces; flash them all.

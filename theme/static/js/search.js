@@ -10,6 +10,14 @@
 (function () {
   "use strict";
 
+  // A hand-typed or cut-off link can hold a malformed %-escape (#%E0%A4%A):
+  // decodeURIComponent throws URIError on it and would stop this script part-way.
+  // Such a fragment names no element anyway: keep the raw text. (URLSearchParams
+  // never throws: it turns a bad escape into U+FFFD.)
+  function decodeSafely(text) {
+    try { return decodeURIComponent(text); } catch (error) { return text; }
+  }
+
   // ---- tokenizer (shared rule) -------------------------------------------
   var HAN = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
   var SEGMENT = new RegExp("([" + HAN + "]+)|([a-z0-9]+(?:\\.[a-z0-9]+)*)", "gu");
@@ -541,7 +549,7 @@
     var query = new URLSearchParams(location.search).get("hl");
     clearHighlights();
     if (!query || !location.hash) return;
-    var block = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var block = document.getElementById(decodeSafely(location.hash.slice(1)));
     if (block && block.hasAttribute("data-block")) highlightBlock(block, query);
   }
 
