@@ -106,7 +106,8 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
                                      other=f"{other.path}:{other.where('id')[0]}"), "choose another id"))
         first_owner.setdefault(key, entry)
         problems += _dates_and_links(entry)
-    return problems
+    from .sources import check_sources  # cited domains against annotations/sources.yml (issue 15)
+    return problems + check_sources(ann, settings)
 
 
 def _dates_and_links(entry: Entry) -> list[Problem]:
