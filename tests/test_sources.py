@@ -74,3 +74,51 @@ def test_the_project_registry_uses_every_grade_with_a_reason(grade):
     registry = load_registry(settings(ROOT / "annotations"))
     assert registry.problems == []
     assert any(v["grade"] == grade and v["reason"] for v in registry.domains.values())
+
+
+@pytest.fixture
+def graded_views():
+    from annotations import views
+    from annotations.model import load_annotations
+    from annotations.sources import grade_term_views
+
+    terms = views.term_views(load_annotations(settings(FIXTURES)), {}, {"concept": "概念"})
+    grade_term_views(terms, settings(FIXTURES))
+    return {t["id"]: t for t in terms}
+
+
+def render(template: str, **context) -> str:
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")))
+    return env.get_template(template).render(SITEURL="", SITENAME="台州", **context)
+
+
+def test_the_term_page_shows_each_source_grade_and_the_basis_note(graded_views):
+    page = render("term.html", term=graded_views["official"])
+    assert '<span class="source-grade grade-official">官方</span> <a href="https://www.zj.gov.cn/art/1.html"' in page
+    assert '<span class="source-grade grade-reprint">转载</span> <a href="http://www.zjaba.cn/news?id=1"' in page
+    assert "含义未见公开说明" not in page
+    marked = render("term.html", term=graded_views["marked"])
+    assert '<p class="basis-note">含义未见公开说明，以下据报告原文</p>' in marked
+    assert "本条没有网络出处：释义据报告原文。" in marked
+
+
+def test_the_glossary_lists_the_terms_without_an_official_source(graded_views):
+    from annotations import views
+
+    terms = sorted(graded_views.values(), key=lambda t: t["sort"])
+    data = {"terms": terms, "categories": views.categories(terms, {"concept": "概念"}), "initials": sorted({t["initial"] for t in terms})}
+    page = render("glossary.html", annotations=data)
+    section = page.split('<h2 id="no-official">尚无官方出处的术语</h2>')[1].split("</section>")[0]
+    assert 'href="#no-official"' in page
+    assert 'href="/terms/marked.html">示例</a> <span class="badge">据报告原文</span>' in section
+    listed = {term_id for term_id in graded_views if f'href="/terms/{term_id}.html"' in section}
+    assert listed == {"bare", "marked", "planted", "reprinted", "spam"}  # all but the one with an official source
+
+
+def test_the_popover_data_carries_the_basis_note(graded_views):
+    from annotations.pages import terms_data_js
+
+    term = dict(graded_views["marked"], occurrences=[{"block": "p1"}])
+    assert '"basis_note":"含义未见公开说明，以下据报告原文"' in terms_data_js([term])

@@ -9,6 +9,7 @@ from pelican.generators import Generator
 
 from . import views
 from .model import load_annotations
+from .sources import grade_term_views
 
 
 def report_metadata(pages) -> dict:
@@ -27,6 +28,7 @@ class AnnotationPagesGenerator(Generator):
         report = report_metadata(self.context.get("pages", []))
         labels = views.category_labels(root)
         terms = views.term_views(ann, report, labels)
+        grade_term_views(terms, self.settings)  # source grades and the basis note (issue 15)
         chart = _chart_function()
         indicators = views.indicator_views(ann, report)
         for indicator in indicators:
@@ -57,7 +59,7 @@ class AnnotationPagesGenerator(Generator):
 
 
 TERMS_DATA = "theme/js/terms-data.js"
-POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label")
+POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label", "basis_note")
 
 
 def terms_data_js(terms: list[dict]) -> str:

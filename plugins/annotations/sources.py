@@ -129,3 +129,18 @@ def best_grade(term: dict, registry: Registry) -> str:
     if term.get("basis") == BASIS_REPORT:
         return BASIS_REPORT
     return "reprint" if "reprint" in grades else ("untrusted" if "untrusted" in grades else "")
+
+
+def grade_term_views(terms: list[dict], settings: dict) -> None:
+    """What readers see of the grades: each source's label (官方/媒体/转载) on the
+    term page, the basis note on the page and in the popover, and whether a term
+    has an official source (the glossary lists those that do not). Sources are
+    copied: the loaded annotations are shared and read-only."""
+    registry = load_registry(settings)
+    for term in terms:
+        sources = [dict(s, grade=registry.grade(s.get("url", ""))) for s in term.get("sources") or [] if isinstance(s, dict)]
+        for source in sources:
+            source["grade_label"] = GRADE_LABELS.get(source["grade"], "")
+        term["sources"] = sources
+        term["has_official_source"] = any(s["grade"] == "official" for s in sources)
+        term["basis_note"] = BASIS_REPORT_NOTE if term.get("basis") == BASIS_REPORT else ""
