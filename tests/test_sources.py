@@ -67,6 +67,13 @@ def test_a_bad_grade_is_located(tmp_path):
     assert problem.startswith("sources.yml:2:15: domains.zj.gov.cn.grade: 'offical' is not one of")
 
 
+def test_a_domain_listed_twice_is_located(tmp_path):
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "sources.yml").write_text("domains:\n  zj.gov.cn: {grade: official, reason: 浙江省人民政府}\n"
+                                          "  zj.gov.cn: {grade: media, reason: 重复}\n", encoding="utf-8")
+    assert problems_in(tmp_path) == ["sources.yml:3:3: the domain 'zj.gov.cn' is listed twice\n    hint: keep one entry, with one grade"]
+
+
 @pytest.mark.parametrize("grade", ["official", "media", "reprint", "untrusted"])
 def test_the_project_registry_uses_every_grade_with_a_reason(grade):
     from annotations.sources import load_registry

@@ -40,6 +40,7 @@ MSG_NO_REGISTRY = "the source registry annotations/sources.yml is missing"
 HINT_NO_REGISTRY = "create it: 'domains:' with one 'host: {grade: ..., reason: ...}' per cited domain"
 MSG_REGISTRY_SCHEMA = "{field}: {message}"
 MSG_REGISTRY_SYNTAX = "this is not valid YAML: {problem}"
+MSG_DUPLICATE_DOMAIN = "the domain '{domain}' is listed twice"
 
 
 @dataclass
@@ -73,7 +74,8 @@ def load_registry(settings: dict) -> Registry:
         return Registry(problems=[Problem(shown, error.line, error.column, MSG_REGISTRY_SYNTAX.format(problem=error))])
     schema_path = Path(settings.get("SCHEMAS_PATH", "schemas")) / "sources.schema.json"
     validator = Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
-    problems = []
+    problems = [Problem(shown, line, column, MSG_DUPLICATE_DOMAIN.format(domain=key), "keep one entry, with one grade")
+                for key, line, column in located.duplicate_keys]
     for error in validator.iter_errors(located.data):
         where = tuple(error.absolute_path)
         line, column = located.where(where)
