@@ -49,6 +49,7 @@ def folder(tmp_path):
         (root / kind).mkdir(parents=True)
     shutil.copy(ROOT / "annotations/categories.yml", root)
     shutil.copy(ROOT / "annotations/templates.yml", root)
+    shutil.copy(ROOT / "annotations/sources.yml", root)
     return root
 
 

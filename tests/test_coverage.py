@@ -74,5 +74,25 @@ def test_every_term_has_an_http_source_and_a_sized_definition(ann):
     from annotations.check import definition_length
 
     for term in ann.terms:
-        assert term["sources"] and all(s["url"].startswith(("https://", "http://")) for s in term["sources"]), term["id"]
+        sources = term.get("sources") or []
+        assert sources or term.get("basis") == "report", term["id"]
+        assert all(s["url"].startswith(("https://", "http://")) for s in sources), term["id"]
         assert 40 <= definition_length(term["definition"]) <= 200, term["id"]
+
+
+def test_every_term_rests_on_an_official_or_media_source_or_says_it_rests_on_the_report(ann):
+    """Issue 15: no spam or scraper site, and a reader can tell what each term rests on."""
+    from collections import Counter
+
+    from annotations.sources import best_grade, load_registry
+
+    registry = load_registry({"ANNOTATIONS_PATH": str(ROOT / "annotations"), "SCHEMAS_PATH": str(ROOT / "schemas")})
+    assert registry.problems == []
+    best = {term["id"]: best_grade(term, registry) for term in ann.terms}
+    urls = Counter(registry.grade(s["url"]) or "unlisted" for term in ann.terms for s in term.get("sources") or [])
+    terms = Counter(best.values())
+    print(f"terms by best source: official {terms['official']}, media {terms['media']}, reprint {terms['reprint']}, "
+          f"report only (marked) {terms['report']}; source URLs: official {urls['official']}, media {urls['media']}, "
+          f"reprint {urls['reprint']}, untrusted {urls['untrusted']}, unlisted {urls['unlisted']}")
+    assert urls["untrusted"] == 0 and urls["unlisted"] == 0, urls
+    assert [t for t, grade in best.items() if grade not in ("official", "media", "report")] == []

@@ -104,7 +104,8 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
                                      other=f"{other.path}:{other.where('id')[0]}"), "choose another id"))
         first_owner.setdefault(key, entry)
         problems += _dates_and_links(entry)
-    return problems + _references(ann)
+    from .sources import check_sources  # cited domains against annotations/sources.yml (issue 15)
+    return problems + _references(ann) + check_sources(ann, settings)
 
 
 REFERENCES = {"term": [("related", "term", "terms")],

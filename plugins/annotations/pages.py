@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import views
+from .sources import grade_term_views
 
 
 class AnnotationPagesGenerator(Generator):
@@ -22,6 +23,7 @@ class AnnotationPagesGenerator(Generator):
         self.library = resolve(self.settings)
         mark_library(self.library, ui)  # which anchors could be placed, before any page lists them
         terms = views.term_views(self.library, views.category_labels(root))
+        grade_term_views(terms, self.settings)  # source grades and the basis note (issue 15)
         chart = _chart_function()
         indicators = views.indicator_views(self.library, ui)
         for indicator in indicators:
@@ -54,7 +56,7 @@ class AnnotationPagesGenerator(Generator):
 
 
 TERMS_DATA = "terms-data.js"  # beside each report page: the popovers of the terms in it
-POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label")
+POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label", "basis_note")
 
 
 def terms_data_js(terms: list[dict]) -> str:

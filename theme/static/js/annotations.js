@@ -114,10 +114,11 @@
   var title = el("p", "popover-title");
   title.id = "term-dialog-title";
   var gloss = el("p", "popover-gloss");
+  var basis = el("p", "popover-basis");  // 「含义未见公开说明，以下据报告原文」 (basis: report)
   var definition = el("div", "popover-definition");
   definition.id = "term-dialog-definition";
   var more = el("a", "popover-more", "术语页：出处与报告中的全部出现 →");
-  popover.append(closeButton, title, gloss, definition, more);
+  popover.append(closeButton, title, gloss, basis, definition, more);
   document.body.append(description, popover);
 
   var current = null;   // the term link the popover shows
@@ -149,6 +150,8 @@
       gloss.append(english);
     }
     gloss.hidden = !term.pinyin && !term.english;
+    basis.textContent = term.basis_note || "";
+    basis.hidden = !term.basis_note;
     definition.textContent = "";
     definition.append(safeFragment(term.definition_html));
     if (!definition.textContent.trim()) definition.textContent = term.short;
