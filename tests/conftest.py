@@ -1,5 +1,11 @@
-"""Shared fixtures: one real build of the site for the whole session, a local
-HTTP server for it, and headless Chromium (Debian's, driven by Playwright)."""
+"""Shared fixtures: one real build of the library for the whole session, a
+local HTTP server for it, and headless Chromium (Debian's, driven by Playwright).
+
+The library built is every report in content/ plus the made-up report in
+tests/fixtures/reports/ (a one-year review and tasks, no notice), with
+annotations/ plus tests/fixtures/annotations/ (a thread and an indicator that
+span two reports): the generator tests hold for any set of reports, and the
+Taizhou edition is one of them."""
 from __future__ import annotations
 
 import functools
@@ -23,28 +29,59 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+TAIZHOU = "taizhou-2022"  # the report the Taizhou edition's tests look at
+FIXTURE_REPORT = "qingyu-2023"  # the made-up one
+REPORT = f"{TAIZHOU}/index.html"  # its page, relative to the site root
+
+
 def run_build(output: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *extra],
                           capture_output=True, text=True, cwd=ROOT)
 
 
+def library_sources(folder: Path) -> tuple[Path, Path]:
+    """content/ and annotations/ with the test fixtures added, in `folder`."""
+    content, annotations = folder / "content", folder / "annotations"
+    shutil.copytree(ROOT / "content", content)
+    for report in (FIXTURES / "reports").iterdir():
+        shutil.copytree(report, content / "reports" / report.name)
+    shutil.copytree(ROOT / "annotations", annotations)
+    shutil.copytree(FIXTURES / "annotations", annotations, dirs_exist_ok=True)
+    (annotations / "README.md").unlink()
+    return content, annotations
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The site as `build.py build` makes it, in a temporary folder."""
+def library(tmp_path_factory) -> tuple[Path, Path]:
+    return library_sources(tmp_path_factory.mktemp("library"))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, library) -> Path:
+    """The library as `build.py build` makes it (PDFs included), in a temporary folder."""
+    content, annotations = library
     output = tmp_path_factory.mktemp("site") / "output"
-    result = run_build(output)
+    result = run_build(output, "--content", str(content), "--annotations", str(annotations))
     assert result.returncode == 0, result.stderr
     return output
 
 
 @pytest.fixture(scope="session")
 def report_html(site) -> str:
-    return (site / "index.html").read_text(encoding="utf-8")
+    return (site / REPORT).read_text(encoding="utf-8")
+
+
+def report_source(slug: str = TAIZHOU) -> Path:
+    folder = ROOT / "content" / "reports" / slug
+    if not folder.exists():
+        folder = FIXTURES / "reports" / slug
+    return folder / "source.txt"
 
 
 @pytest.fixture(scope="session")
 def source_text() -> str:
-    return next((ROOT / "content" / "source").glob("*.txt")).read_text(encoding="utf-8")
+    return report_source().read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

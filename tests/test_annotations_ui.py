@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, save_artifact
+from conftest import REPORT, ROOT, TAIZHOU, save_artifact
 
 from annotations.chart import indicator_chart
 
@@ -23,7 +23,7 @@ PHONE = (390, 844)
 # ---- helpers -----------------------------------------------------------------
 
 def terms_data(site: Path) -> dict:
-    text = (site / "theme" / "js" / "terms-data.js").read_text(encoding="utf-8")
+    text = (site / TAIZHOU / "terms-data.js").read_text(encoding="utf-8")
     assert text.startswith("window.TERMS = ")
     return json.loads(text[len("window.TERMS = "):].rstrip().rstrip(";"))
 
@@ -78,7 +78,7 @@ def serious_violations(browser, url: str, width: int, height: int) -> list[dict]
 
 def test_popover_opens_on_hover_shows_the_definition_and_stays_while_hovered(open_page, server, site):
     data = terms_data(site)
-    page = open_page(f"{server}/index.html", *DESKTOP)
+    page = open_page(f"{server}/{REPORT}", *DESKTOP)
     link = first_term(page)
     term = data[link.get_attribute("data-term")]
     link.hover()
@@ -108,7 +108,7 @@ def test_popover_opens_on_hover_shows_the_definition_and_stays_while_hovered(ope
 
 def test_popover_opens_on_focus_and_enter_and_escape_returns_focus(open_page, server, site):
     data = terms_data(site)
-    page = open_page(f"{server}/index.html", *DESKTOP)
+    page = open_page(f"{server}/{REPORT}", *DESKTOP)
     link = first_term(page, 3)
     term_id = link.get_attribute("data-term")
     page.keyboard.press("Tab")  # a keyboard reader starts tabbing: the term data is fetched
@@ -137,7 +137,7 @@ def test_popover_opens_on_focus_and_enter_and_escape_returns_focus(open_page, se
 
 def test_popover_is_a_bottom_sheet_on_a_phone_that_leaves_the_sentence_visible(open_page, server, site):
     data = terms_data(site)
-    page = open_page(f"{server}/index.html", *PHONE, touch=True)
+    page = open_page(f"{server}/{REPORT}", *PHONE, touch=True)
     assert no_horizontal_scroll(page)
     # a term low on the screen: the sheet would cover it unless the page scrolls
     link = first_term(page, 5)
@@ -177,7 +177,7 @@ def test_term_data_loads_on_first_use_only_and_from_file_urls(browser, site):
         requested, errors = [], []
         page.on("request", lambda request: requested.append(request.url))
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto((site / "index.html").as_uri())
+        page.goto((site / REPORT).as_uri())
         page.wait_for_timeout(300)
         assert not [url for url in requested if url.endswith("terms-data.js")]
         assert page.evaluate("typeof window.TERMS") == "undefined"
@@ -196,7 +196,7 @@ def test_without_javascript_a_term_is_a_plain_link(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
     try:
         page = context.new_page()
-        page.goto(f"{server}/index.html")
+        page.goto(f"{server}/{REPORT}")
         link = page.locator(".report a.term[data-term]").first
         term_id = link.get_attribute("data-term")
         link.click()
@@ -212,6 +212,7 @@ def _follow_a_note_into_another_part(page, phone: bool) -> dict:
     """Open the first note in part 一 that points into another part, follow it."""
     info = page.evaluate("""() => {
       for (const a of document.querySelectorAll('.report div.xrefs a[data-xref]')) {
+        if (!a.getAttribute('href').startsWith('#')) continue;  // into another report
         const from = a.closest('div.xrefs').previousElementSibling.closest('[data-block]').id;
         const target = document.getElementById(a.getAttribute('href').slice(1));
         const to = target.closest('[data-block]').id;
@@ -248,14 +249,14 @@ def _follow_a_note_into_another_part(page, phone: bool) -> dict:
 
 
 def test_thread_note_leads_to_the_right_paragraph_in_another_part_desktop(open_page, server):
-    page = open_page(f"{server}/index.html", *DESKTOP)
+    page = open_page(f"{server}/{REPORT}", *DESKTOP)
     _follow_a_note_into_another_part(page, phone=False)
     page.screenshot(path=str(save_artifact("annotations-xref-arrival-desktop.png")))
     assert page.errors == []
 
 
 def test_thread_note_leads_to_the_right_paragraph_in_another_part_phone(open_page, server):
-    page = open_page(f"{server}/index.html", *PHONE, touch=True)
+    page = open_page(f"{server}/{REPORT}", *PHONE, touch=True)
     _follow_a_note_into_another_part(page, phone=True)
     page.screenshot(path=str(save_artifact("annotations-xref-arrival-phone.png")))
     assert no_horizontal_scroll(page)
@@ -263,7 +264,7 @@ def test_thread_note_leads_to_the_right_paragraph_in_another_part_phone(open_pag
 
 
 def test_notes_sit_in_the_margin_beside_their_paragraph_on_wide_screens(open_page, server):
-    page = open_page(f"{server}/index.html", 1440, 900)
+    page = open_page(f"{server}/{REPORT}", 1440, 900)
     boxes = page.evaluate("""() => [...document.querySelectorAll('.report div.xrefs')].map(n => {
       const r = n.getBoundingClientRect(), p = n.previousElementSibling.getBoundingClientRect();
       return {top: r.top, bottom: r.bottom, left: r.left, paraTop: p.top,
@@ -302,7 +303,7 @@ def test_glossary_lists_every_term_by_category_with_a_working_jump_bar(open_page
 
 def test_term_page_links_every_occurrence_to_its_paragraph(open_page, server, site):
     data = terms_data(site)
-    report = (site / "index.html").read_text(encoding="utf-8")
+    report = (site / REPORT).read_text(encoding="utf-8")
     # the term marked most often in the report
     counts = {t: report.count(f'data-term="{t}"') for t in data}
     term_id = max(counts, key=counts.get)
@@ -344,7 +345,7 @@ def test_thread_page_shows_anchors_side_by_side_in_report_order(open_page, serve
     assert [c["part"] for c in columns] == ["part-review", "part-goals", "part-tasks"]
     assert columns[0]["left"] < columns[1]["left"] < columns[2]["left"]  # side by side
     assert len({round(c["top"]) for c in columns}) == 1
-    report = open_page(f"{server}/index.html", *DESKTOP)
+    report = open_page(f"{server}/{REPORT}", *DESKTOP)
     ids = [link.split("#", 1)[1] for c in columns for link in c["links"]]
     parts = report.evaluate("ids => ids.map(id => document.getElementById(id).closest('section.part')"
                             "?.getAttribute('aria-labelledby'))", ids)
@@ -373,7 +374,7 @@ def test_indicator_charts_render_one_mark_per_value(open_page, server):
         assert s["diamonds"] == s["targets"] and s["dots"] + s["diamonds"] == s["rows"], s["id"]
     page.locator("section.indicator").first.screenshot(path=str(save_artifact("annotations-indicator-desktop.png")))
     # every value links to a block of the report that exists
-    report = open_page(f"{server}/index.html", *DESKTOP)
+    report = open_page(f"{server}/{REPORT}", *DESKTOP)
     links = {href.split("#", 1)[1] for s in sections for href in s["quotes"]}
     assert links
     assert report.evaluate("ids => ids.filter(id => !document.getElementById(id))", sorted(links)) == []
@@ -412,7 +413,7 @@ def test_chart_marks_targets_apart_and_is_accessible_svg():
 def _pages(site: Path) -> list[str]:
     term = sorted((site / "terms").glob("*.html"))[0].name
     thread = sorted((site / "threads").glob("*.html"))[0].name
-    return ["index.html", "glossary.html", f"terms/{term}", "threads.html", f"threads/{thread}", "indicators.html"]
+    return ["index.html", REPORT, "glossary.html", f"terms/{term}", "threads.html", f"threads/{thread}", "indicators.html"]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -429,7 +430,7 @@ def test_axe_finds_no_serious_violations_with_the_popover_open(browser, server):
     context = browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]}, bypass_csp=True)
     try:
         page = context.new_page()
-        page.goto(f"{server}/index.html")
+        page.goto(f"{server}/{REPORT}")
         first_term(page).click()
         page.locator("#term-dialog").wait_for(state="visible")
         page.add_script_tag(path=str(AXE))

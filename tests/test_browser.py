@@ -1,11 +1,11 @@
 """The reading view in headless Chromium, on a desktop and on a phone."""
 from __future__ import annotations
 
-from conftest import save_artifact
+from conftest import REPORT, save_artifact
 
 
 def test_desktop_has_no_console_errors_and_toc_navigates(open_page, server):
-    page = open_page(f"{server}/index.html")
+    page = open_page(f"{server}/{REPORT}")
     assert page.locator("#toc-details").get_attribute("open") is not None  # sticky TOC open on wide screens
     page.click("nav.toc a[href='#p3-s2']")
     page.wait_for_function("location.hash === '#p3-s2'")
@@ -18,7 +18,7 @@ def test_desktop_has_no_console_errors_and_toc_navigates(open_page, server):
 
 
 def test_phone_has_no_horizontal_scroll_and_collapsible_toc(open_page, server):
-    page = open_page(f"{server}/index.html", 390, 844, touch=True)
+    page = open_page(f"{server}/{REPORT}", 390, 844, touch=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator("#toc-details").get_attribute("open") is None
     page.locator("#toc-details summary").tap()

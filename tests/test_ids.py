@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import run_build
+from conftest import REPORT, run_build
 from html_blocks import blocks, parse
 
 ID_SCHEME = re.compile(r"^(p\d+(-s\d+)?(-\d+)?|[a-z]+(-\d+)?)$")
@@ -29,10 +29,11 @@ def test_structure_ids(report_html):
         "p1", *[f"p1-s{i}" for i in range(1, 7)], "p2", *[f"p2-s{i}" for i in range(1, 7)], "p3", "p3-s1", "p3-s2", "p3-s3"]
 
 
-def test_ids_are_identical_across_two_builds(report_html, tmp_path):
-    result = run_build(tmp_path / "again", "--no-pdf")
+def test_ids_are_identical_across_two_builds(report_html, tmp_path, library):
+    content, annotations = library
+    result = run_build(tmp_path / "again", "--no-pdf", "--content", str(content), "--annotations", str(annotations))
     assert result.returncode == 0, result.stderr
-    again = (tmp_path / "again" / "index.html").read_text(encoding="utf-8")
+    again = (tmp_path / "again" / REPORT).read_text(encoding="utf-8")
     assert [b["id"] for b in blocks(again)] == [b["id"] for b in blocks(report_html)]
 
 

@@ -16,10 +16,11 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import ROOT, run_build, save_artifact
+from conftest import ROOT, TAIZHOU, report_source, run_build, save_artifact
 from html_blocks import blocks
 
-SLUG = yaml.safe_load((ROOT / "content" / "report.md").read_text(encoding="utf-8").split("---")[1])["pdf_slug"]
+REPORT_FOLDER = ROOT / "content" / "reports" / TAIZHOU
+PDF_FILE = yaml.safe_load((REPORT_FOLDER / "report.yml").read_text(encoding="utf-8"))["pdf"]["file"]
 FONT_NAME = re.compile(r"^[A-Z]{6}\+Noto-Serif-CJK-SC-Print(-Bold)?$")
 # The whole Noto Serif CJK SC face is 16 MB of CFF; a true subset of this
 # document's ~2,700 characters is far below this.
@@ -34,7 +35,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def pdf_path(site) -> Path:
-    path = site / f"{SLUG}.pdf"
+    path = site / TAIZHOU / PDF_FILE
     assert path.exists(), f"the build wrote no {path.name}"
     return path
 
@@ -94,9 +95,13 @@ def fidelity(source: str, extracted: str) -> float:
 def test_pdf_is_linked_from_every_page_and_described_on_the_downloads_page(site, pdf_path):
     data = pdf_path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    assert (site / "SHA256SUMS").read_text(encoding="utf-8") == f"{sha}  {pdf_path.name}\n"
+    sums = (site / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert f"{sha}  {TAIZHOU}/{pdf_path.name}" in sums
+    assert len(sums) == len(list(site.glob("*/*.pdf")))  # one PDF per report, each listed
     downloads = (site / "downloads.html").read_text(encoding="utf-8")
-    assert f'href="./{pdf_path.name}"' in downloads
+    assert f'href="./{TAIZHOU}/{pdf_path.name}"' in downloads
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'href="./{TAIZHOU}/{pdf_path.name}"' in home
     assert f'data-pdf-bytes="{len(data)}"' in downloads and sha in downloads
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True,
                                                              text=True, check=True).stdout)[1])
@@ -200,15 +205,19 @@ def test_xmp_claims_pdfa_3u_with_archival_metadata(pdf):
     assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
 
 
-def test_sources_and_annotations_attached_with_relationships(pdf):
+def test_sources_and_annotations_attached_with_relationships(pdf, report_html):
     attached = {name: spec for name, spec in pdf.attachments.items()}
-    assert set(attached) == {"report.md", "annotations.json", f"{SLUG}.txt"}
-    assert attached["report.md"].get_file().read_bytes() == (ROOT / "content" / "report.md").read_bytes()
-    assert attached[f"{SLUG}.txt"].get_file().read_bytes() == next((ROOT / "content" / "source").glob("*.txt")).read_bytes()
+    markdown, source = f"{TAIZHOU}.md", f"{TAIZHOU}.txt"
+    assert set(attached) == {markdown, "annotations.json", source}
+    assert attached[markdown].get_file().read_bytes() == (REPORT_FOLDER / "report.md").read_bytes()
+    assert attached[source].get_file().read_bytes() == report_source().read_bytes()
     bundle = json.loads(attached["annotations.json"].get_file().read_bytes())
-    assert len(bundle["terms"]) == len(list((ROOT / "annotations" / "terms").glob("*.yml")))
+    # the annotations that occur in this report, not the whole library's
+    terms_here = set(re.findall(r'data-term="([^"]+)"', report_html))
+    assert bundle["report"] == TAIZHOU and {t["id"] for t in bundle["terms"]} >= terms_here
+    assert "qingyu-kechuangyuan" not in {t["id"] for t in bundle["terms"]}
     relationships = {name: str(spec.obj.AFRelationship) for name, spec in attached.items()}
-    assert relationships == {"report.md": "/Source", f"{SLUG}.txt": "/Source", "annotations.json": "/Supplement"}
+    assert relationships == {markdown: "/Source", source: "/Source", "annotations.json": "/Supplement"}
     assert len(pdf.Root.AF) == 3
     for spec in attached.values():
         params = spec.get_file().obj.Params
@@ -226,13 +235,15 @@ def build_with(output: Path, overrides: dict) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=ROOT)
 
 
-def test_a_fresh_render_is_byte_identical_and_weasyprint_logs_nothing(tmp_path, pdf_path):
+def test_a_fresh_render_is_byte_identical_and_weasyprint_logs_nothing(tmp_path, pdf_path, library):
     """Rendered again (not reused from .cache/pdf): the same bytes, and no
     line from WeasyPrint or the PDF plugin in the build's output."""
-    result = build_with(tmp_path / "output", {"PDF_REUSE_RENDERED": False})
+    content, annotations = library
+    result = build_with(tmp_path / "output", {"PDF_REUSE_RENDERED": False, "PATH": str(content),
+                                              "ANNOTATIONS_PATH": str(annotations)})
     assert result.returncode == 0, result.stderr
     assert not re.search(r"weasyprint|report_pdf", result.stderr, re.I), result.stderr
-    assert (tmp_path / "output" / pdf_path.name).read_bytes() == pdf_path.read_bytes()
+    assert (tmp_path / "output" / TAIZHOU / pdf_path.name).read_bytes() == pdf_path.read_bytes()
 
 
 def test_dates_come_from_the_issue_date_or_source_date_epoch():

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import save_artifact
+from conftest import REPORT, save_artifact
 from html_blocks import blocks
 from search_index.tokenize import fold
 
@@ -106,7 +106,7 @@ def test_clicking_a_result_lands_on_the_paragraph_and_highlights_it(open_page, s
 
 
 def test_dropdown_as_you_type_with_keyboard(open_page, server):
-    page = open_page(f"{server}/index.html")
+    page = open_page(f"{server}/{REPORT}")
     page.keyboard.press("/")
     page.keyboard.type("双减")
     listbox = page.locator("#site-search-listbox")
@@ -134,7 +134,7 @@ def test_search_works_from_file_urls(open_page, site, report_html):
 
 
 def test_the_report_page_does_not_load_the_index_until_search_is_used(open_page, server):
-    page = open_page(f"{server}/index.html")
+    page = open_page(f"{server}/{REPORT}")
     page.wait_for_timeout(200)
     assert page.evaluate("typeof window.lunr") == "undefined"
     page.focus("#site-search-input")

@@ -6,10 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-from report_markdown.parser import build_parser
-from report_markdown.plugin import split_front_matter
 
 
 @dataclass(frozen=True)
@@ -17,25 +13,6 @@ class Hit:
     block: str  # block id
     start: int  # offsets in the block's text
     end: int
-
-
-def report_blocks(settings: dict) -> list[dict]:
-    """The report's blocks as the reader records them, without annotation rules
-    (so that checking annotations never depends on annotations)."""
-    plain = {**settings, "MARKDOWN_IT_PLUGINS": [p for p in settings.get("MARKDOWN_IT_PLUGINS", [])
-                                                  if not p.startswith("annotations.")]}
-    md = build_parser(plain)
-    blocks: list[dict] = []
-    for path in sorted(Path(settings["PATH"]).rglob("*.md")):
-        try:
-            meta, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
-        except Exception:  # reported by the content check
-            continue
-        if "source_file" in meta:
-            env: dict = {}
-            md.parse(body, env)
-            blocks += env.get("blocks", [])
-    return blocks
 
 
 def find_quote(blocks: list[dict], quote: str, prefix: str = "", suffix: str = "") -> list[Hit]:

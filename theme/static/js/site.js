@@ -4,6 +4,19 @@
 (function () {
   "use strict";
 
+  // Old links to a report block at the site root (index.html#p1-s2-3, from
+  // when the site held one report) go on to the report that lived there: the
+  // home page names it in data-forward (report.yml: aliases).
+  var home = document.querySelector("[data-forward]");
+  if (home && location.hash.length > 1) {
+    var id = location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (error) { /* a malformed %: keep the raw text */ }
+    if (!document.getElementById(id)) {
+      location.replace(home.getAttribute("data-forward") + location.search + location.hash);
+      return;
+    }
+  }
+
   function toast(message) {
     var el = document.createElement("div");
     el.className = "toast";

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TAIZHOU
 
 MIN_TERMS, MIN_THREADS, MIN_INDICATORS = 130, 24, 25
 MIN_QUOTED_NAME_SHARE = 0.98
@@ -22,10 +22,10 @@ def ann():
 
 @pytest.fixture(scope="module")
 def blocks():
-    from annotations.locate import report_blocks
     from build import load_settings
+    from library.resolve import resolve
 
-    return report_blocks(load_settings())
+    return resolve(load_settings()).report(TAIZHOU).blocks
 
 
 def test_counts(ann):
