@@ -166,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("slug")
     v.add_argument("--content", help="content folder (default: content/)")
     args = parser.parse_args(argv)
+    if args.command == "new" and args.kind == "report" and not args.source:
+        n.error("new report: --source FILE.txt is required")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     output = (ROOT / getattr(args, "output", "output")).resolve()
     try:
@@ -201,8 +203,6 @@ def run_command(args: argparse.Namespace) -> int:
         content = Path(args.content) if args.content else ROOT / "content"
         if args.command == "convert":
             return convert_report(args.slug, content)
-        if not args.source:
-            n.error("new report: --source FILE.txt is required")
         return new_report(args.name, Path(args.source), content)
     os.chdir(ROOT)
     from annotations.scaffold import scaffold

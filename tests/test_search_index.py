@@ -92,16 +92,18 @@ def test_report_documents_follow_the_blocks():
     blocks = [{"id": "p1", "kind": "heading", "text": "一、回顾", "region": "", "path": []},
               {"id": "p1-1", "kind": "paragraph", "text": "正文", "region": "", "path": ["一、回顾"]},
               {"id": "notice-1", "kind": "paragraph", "text": "通知", "region": "notice", "path": []}]
-    docs = report_documents(blocks, "index.html")
-    assert [d.url for d in docs] == ["index.html#p1", "index.html#p1-1", "index.html#notice-1"]
-    assert [d.path for d in docs] == ["", "一、回顾", "印发通知"]
+    docs = report_documents(blocks, "r/index.html", "某市报告", {"notice": "印发通知"})
+    assert [d.url for d in docs] == ["r/index.html#p1", "r/index.html#p1-1", "r/index.html#notice-1"]
+    # the path starts with the report's name; a region is named as report.yml names it
+    assert [d.path for d in docs] == ["某市报告", "某市报告 › 一、回顾", "某市报告 › 印发通知"]
 
 
 def test_annotation_documents_carry_definitions_without_markdown():
     docs = annotation_documents(
         [{"id": "t", "term": "双减", "short": "减轻负担。", "definition": "**双减**见[文件](https://x.cn)。"}],
         [{"id": "th", "title": "研发", "summary": "研发投入", "anchors": [{"note": "提高"}]}],
-        [{"id": "i", "name": "PM2.5浓度", "unit": "微克/立方米"}])
+        [{"id": "i", "name": "PM2.5浓度", "unit": "微克/立方米"}],
+        {"term": "术语", "thread": "线索", "indicator": "指标"})
     assert [(d.kind, d.url, d.title) for d in docs] == [
         ("term", "terms/t.html", "双减"), ("thread", "threads/th.html", "研发"),
         ("indicator", "indicators.html#i", "PM2.5浓度")]
@@ -122,18 +124,22 @@ def test_built_site_has_search_files_and_every_page_loads_them(site):
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         tag = re.search(r'<script src="[^"]*theme/js/search\.js" data-root="[^"]*" data-lunr="([^"]+)" '
-                        r'data-packs="([^"]+)"></script>', html)
+                        r'data-packs="([^"]+)" data-examples="[^"]*"></script>', html)
         assert tag, f"{page} does not load search.js"
         assert tag.group(1) == "search/lunr-2.3.9.min.js"
         assert sorted(Path(p).name for p in tag.group(2).split()) == packs
         assert "<script>" not in html  # no inline script
 
 
-def test_report_pack_has_every_block(site, report_html):
+def test_report_pack_has_every_block_of_every_report(site):
     pack_file = next((site / "search").glob("report.*.js"))
     data = read_pack_script(pack_file.read_text(encoding="utf-8"))
-    block_ids = re.findall(r'id="([^"]+)" data-block=', report_html)
-    assert [doc[1] for doc in data["docs"]] == [f"index.html#{b}" for b in block_ids]
+    expected = []
+    for page in sorted(site.glob("*/index.html")):
+        ids = re.findall(r'id="([^"]+)" data-block=', page.read_text(encoding="utf-8"))
+        expected += [f"{page.parent.name}/index.html#{b}" for b in ids]
+    assert sorted(doc[1] for doc in data["docs"]) == sorted(expected)
+    assert {doc[1].split("/")[0] for doc in data["docs"]} == {"taizhou-2022", "qingyu-2023"}
 
 
 NODE_PLAN = """

@@ -89,7 +89,9 @@ def graded_views():
     from annotations.model import load_annotations
     from annotations.sources import grade_term_views
 
-    terms = views.term_views(load_annotations(settings(FIXTURES)), {}, {"concept": "概念"})
+    from library.resolve import Library
+
+    terms = views.term_views(Library([], load_annotations(settings(FIXTURES))), {"concept": "概念"})
     grade_term_views(terms, settings(FIXTURES))
     return {t["id"]: t for t in terms}
 

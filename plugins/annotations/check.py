@@ -165,4 +165,7 @@ def check_annotations(settings: dict) -> list[Problem]:
     from library.resolve import resolve
 
     library = resolve(settings)
-    return library.annotations.problems + _collect(library.annotations, settings) + library.problems
+    problems = library.annotations.problems + _collect(library.annotations, settings)
+    if library.report_problems:  # quotes cannot be placed in a report that did not load: fix that first
+        return problems
+    return problems + library.problems
