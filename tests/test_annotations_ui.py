@@ -286,7 +286,7 @@ def test_glossary_lists_every_term_by_category_with_a_working_jump_bar(open_page
     page = open_page(f"{server}/glossary.html", *PHONE, touch=True)
     facts = page.evaluate("""() => ({
       entries: [...document.querySelectorAll('.glossary-category dt a')].map(a => a.getAttribute('href')),
-      index: [...document.querySelectorAll('.index-list a')].map(a => a.getAttribute('href')),
+      index: [...document.querySelectorAll('.glossary-index .index-list a')].map(a => a.getAttribute('href')),
       jumps: [...document.querySelectorAll('.jump-bar a')].map(a => a.getAttribute('href')),
       missing: [...document.querySelectorAll('.jump-bar a')].map(a => a.getAttribute('href').slice(1))
                  .filter(id => !document.getElementById(id)),

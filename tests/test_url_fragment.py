@@ -34,7 +34,7 @@ def search_results(page, query: str) -> int:
 
 
 def test_a_malformed_escape_in_the_hash_throws_nothing_and_search_still_works(open_page, quick_server):
-    page = open_page(f"{quick_server}/index.html?hl=%E5%8F%B0#{BAD_FRAGMENT}")
+    page = open_page(f"{quick_server}/taizhou-2022/index.html?hl=%E5%8F%B0#{BAD_FRAGMENT}")
     page.wait_for_load_state("load")
     assert page.evaluate("typeof window.siteSearch") == "object", page.errors
     assert search_results(page, "台州") > 0
@@ -44,9 +44,9 @@ def test_a_malformed_escape_in_the_hash_throws_nothing_and_search_still_works(op
 
 
 def test_a_well_formed_escaped_hash_still_highlights(open_page, quick_server):
-    page = open_page(f"{quick_server}/index.html")
+    page = open_page(f"{quick_server}/taizhou-2022/index.html")
     block = page.evaluate("[...document.querySelectorAll('[data-block=paragraph]')]"
                           ".find(b => b.textContent.includes('台州')).id")
-    page.goto(f"{quick_server}/index.html?hl=%E5%8F%B0%E5%B7%9E#{block}")
+    page.goto(f"{quick_server}/taizhou-2022/index.html?hl=%E5%8F%B0%E5%B7%9E#{block}")
     page.wait_for_selector(f"#{block} mark.search-hit")
     assert page.errors == []

@@ -17,8 +17,6 @@ from problems import Problem
 from . import yaml_positions
 
 KINDS = ("terms", "threads", "indicators")
-# What a thread anchor's `part` means to a reader (notes, pages, PDF).
-PART_LABELS = {"review": "五年回顾", "goals": "五年目标", "tasks": "2022年任务", "other": "其他"}
 MSG_YAML_SYNTAX = "this is not valid YAML: {problem}"
 HINT_YAML_SYNTAX = "check the indentation and that text with ':' or '#' is quoted"
 

@@ -138,7 +138,7 @@ def load_report(folder: Path, settings: dict) -> Report:
     report = Report(folder.name, folder, display_path(config), {})
     if not SLUG.match(folder.name):
         report.problems.append(Problem(display_path(folder), 1, 1, MSG_BAD_SLUG.format(slug=folder.name),
-                                       "use lowercase letters, digits and hyphens, e.g. taizhou-2022"))
+                                       "use lowercase letters, digits and hyphens, e.g. city-2023"))
     if not config.is_file():
         report.problems.append(Problem(display_path(folder), 1, 1, MSG_NO_CONFIG,
                                        "add it with `python build.py new report <slug> --source FILE.txt`, or remove the folder"))
