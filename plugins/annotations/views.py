@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
 from markdown_it import MarkdownIt
 from pypinyin import Style, lazy_pinyin
 
 from .model import PART_LABELS, Annotations
+from .side_files import load_categories
 
 KIND_LABELS = {"baseline": "基期", "actual": "实际", "target": "目标"}
 _md = MarkdownIt("commonmark", {"html": False})
@@ -38,8 +38,7 @@ def _paths(blocks: list[dict]) -> dict[str, str]:
 
 def category_labels(root: Path) -> dict[str, str]:
     """Category ids to their labels, in glossary order (annotations/categories.yml)."""
-    labels_file = root / "categories.yml"
-    return yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
+    return load_categories(root)[0]  # its problems are reported by `check`
 
 
 def term_views(ann: Annotations, report: dict, labels: dict[str, str]) -> list[dict]:

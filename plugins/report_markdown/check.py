@@ -10,6 +10,7 @@ import difflib
 import re
 from pathlib import Path
 
+from input_files import MAX_CONTENT_BYTES, MSG_MISSING, InputError, read_text
 from problems import Problem
 
 from .parser import build_parser
@@ -36,9 +37,11 @@ def _first_difference(rendered: str, source: str) -> int:
 
 def check_file(path: Path, settings: dict) -> list[Problem]:
     name = str(path)
-    text = path.read_text(encoding="utf-8")
     try:
+        text = read_text(path, Path(settings["PATH"]), MAX_CONTENT_BYTES, name)
         meta, body = split_front_matter(text, name)
+    except InputError as error:
+        return [error.problem]
     except ContentError as error:
         where, _, message = str(error).partition(": ")
         line = int(where.split(":")[1]) if where.count(":") >= 2 else 1
@@ -58,10 +61,13 @@ def check_file(path: Path, settings: dict) -> list[Problem]:
             problems.append(Problem(name, 1, 1, MSG_DUPLICATE_ID.format(id=block["id"]), "remove the explicit {#id} or change it"))
         seen[block["id"]] = 1
     source = Path(settings["PATH"]) / str(meta["source_file"])
-    if not source.exists():
-        return problems + [Problem(name, 1, 1, MSG_SOURCE_MISSING.format(source=meta["source_file"]), "source_file is relative to content/")]
+    try:
+        original = squash(read_text(source, Path(settings["PATH"]), MAX_CONTENT_BYTES))
+    except InputError as error:
+        if error.problem.message == MSG_MISSING:
+            return problems + [Problem(name, 1, 1, MSG_SOURCE_MISSING.format(source=meta["source_file"]), "source_file is relative to content/")]
+        return problems + [error.problem]
     rendered = squash("".join(b["text"] for b in env.get("blocks", [])))
-    original = squash(source.read_text(encoding="utf-8"))
     if rendered != original:
         offset = _first_difference(rendered, original)
         line = _line_of(text, rendered[max(0, offset - 12):offset])
