@@ -19,7 +19,7 @@ def test_broken_front_matter_fails_and_keeps_output(tmp_path, content_copy):
     report.write_text(report.read_text(encoding="utf-8").replace("title: ", "title: [unclosed", 1), encoding="utf-8")
     result = run_build(output, "--no-pdf", "--content", str(content_copy))
     assert result.returncode != 0
-    assert re.search(r"report\.md:[23]:1: ", result.stderr) and "front matter is not valid YAML" in result.stderr
+    assert re.search(r"report\.md:[23]:\d+: ", result.stderr) and "front matter is not valid YAML" in result.stderr
     assert snapshot(output) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("output.")] == []
 

@@ -16,6 +16,7 @@ from problems import Problem
 
 from .locate import find_quote, form_pattern, nearest_text, report_blocks, term_forms, term_occurrences
 from .model import Annotations, Entry, load_annotations
+from .text_rules import check_text, schema_message
 
 MSG_DUPLICATE_KEY = "the field '{key}' appears twice in this file"
 MSG_UNKNOWN_FIELD = "unknown field '{field}'"
@@ -71,7 +72,7 @@ def _schema_problems(entry: Entry, validator: Draft202012Validator) -> list[Prob
             hint = error.schema.get("description", "")
             if error.validator == "enum":
                 hint = "one of: " + ", ".join(map(str, error.validator_value))
-            problems.append(_problem(entry, path, MSG_SCHEMA.format(field=name, message=error.message), hint))
+            problems.append(_problem(entry, path, MSG_SCHEMA.format(field=name, message=schema_message(error)), hint))
     return problems
 
 
@@ -106,6 +107,7 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
                                      other=f"{other.path}:{other.where('id')[0]}"), "choose another id"))
         first_owner.setdefault(key, entry)
         problems += _dates_and_links(entry)
+    problems += check_text(ann)
     return problems
 
 
