@@ -116,8 +116,9 @@ def decode(data: bytes, shown: str) -> str:
     except UnicodeDecodeError as error:
         line, column = _position(data, error.start)
         guess = _guess_encoding(data)
-        if guess:
-            raise InputError(_encoding_problem(shown, guess, "GB18030", line, column)) from None
+        if guess:  # GBK text often starts with byte pairs that are valid UTF-8: name its first non-ASCII one
+            first = next(i for i, byte in enumerate(data) if byte >= 0x80)
+            raise InputError(_encoding_problem(shown, guess, "GB18030", *_position(data, first))) from None
         raise InputError(Problem(shown, line, column, MSG_NOT_TEXT.format(byte=data[error.start]), HINT_NOT_TEXT)) from None
     nul = data.find(b"\0")
     if nul >= 0:
