@@ -23,7 +23,7 @@ MSG_EMPHASIS_NOT_LIST = "emphasis must be a list of quoted strings"
 MSG_EMPHASIS_ITEM = "each emphasis item must be text"
 MSG_CATEGORY_ID = "the category id {id} must be lowercase ASCII text"
 MSG_CATEGORY_LABEL = "the label of category '{id}' must be text"
-HINT_COVERAGE = "write it as:\n      emphasis:\n        - 零"
+HINT_COVERAGE = "write `emphasis:`, then one line `  - text` per quoted string"
 HINT_CATEGORIES = "one line per category: `policy: 政策与方略`"
 
 
