@@ -17,6 +17,7 @@ from problems import Problem
 from .locate import find_quote, form_pattern, nearest_text, report_blocks, term_forms, term_occurrences
 from .model import Annotations, Entry, load_annotations
 from .text_rules import check_text, schema_message
+from .well_formed import resolvable
 
 MSG_DUPLICATE_KEY = "the field '{key}' appears twice in this file"
 MSG_UNKNOWN_FIELD = "unknown field '{field}'"
@@ -239,4 +240,4 @@ def check_annotations(settings: dict, blocks: list[dict] | None = None) -> list[
     problems = ann.problems + _collect(ann, settings)
     if blocks is None:
         blocks = report_blocks(settings)
-    return problems + _resolve(ann, blocks)
+    return problems + _resolve(resolvable(ann, settings), blocks)

@@ -14,6 +14,7 @@ Also `schema_message`: a schema error without the (possibly huge) value.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markdown_it import MarkdownIt
@@ -35,7 +36,8 @@ MAX_SHOWN = 60  # characters of a value quoted in a schema message
 
 MARKDOWN_FIELDS = {"definition", "summary", "note", "description"}
 INVISIBLE = {*range(0x200B, 0x2010), 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-ALLOWED_CONTROLS = {"\n", "\t"}
+# C0 and C1 controls but newline and tab, and the invisible ones: one search per string (~1 ms for all files)
+REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(re.escape(chr(c)) for c in sorted(INVISIBLE)) + "]")
 _md = MarkdownIt("commonmark", {"html": False})  # as views.markdown renders them
 
 
@@ -66,13 +68,13 @@ def _text_problems(entry: Entry, path: tuple, text: str) -> list[Problem]:
     problems = []
     field = ".".join(str(p) for p in path)
     line, column = entry.where(*path)
-    for ch in dict.fromkeys(text):  # each character once, in order
+    for ch in dict.fromkeys(REFUSED.findall(text)):  # each character once, in order
         code = ord(ch)
         if code in INVISIBLE:
             name = unicodedata.name(ch, "FORMAT CHARACTER")
             problems.append(Problem(entry.path, line, column, MSG_INVISIBLE.format(field=field, code=code, name=name),
                                     HINT_INVISIBLE))
-        elif unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS:
+        else:
             problems.append(Problem(entry.path, line, column, MSG_CONTROL.format(field=field, code=code), HINT_CONTROL))
     if path and path[-1] in MARKDOWN_FIELDS:
         for url in _images(text):
