@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from fuzz_inputs import KINDS, StageRunner, annotation_file, front_matter_page, run_check, unlocated_lines
+from fuzz_inputs import KINDS, StageRunner, annotation_file, front_matter_page, placed, run_check, unlocated_lines
 
 FEW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -51,16 +51,11 @@ def assert_located(status: int, output: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_check_on_a_fuzzed_annotation_file(annotations_copy, kind):
-    path = annotations_copy / kind / "fuzz.yml"
-
     @FEW
     @given(data=annotation_file(kind))
     def run(data: bytes) -> None:
-        path.write_bytes(data)
-        try:
+        with placed(annotations_copy, kind, data):
             status, output = run_check(["--annotations", str(annotations_copy)])
-        finally:
-            path.unlink()
         assert_located(status, output)
 
     run()
