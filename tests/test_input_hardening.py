@@ -329,3 +329,43 @@ def test_a_huge_wrong_value_is_not_quoted_in_full(folder, capsys):
 def test_the_real_annotations_pass_the_new_rules(capsys):
     status, err = check(capsys)
     assert (status, err) == (0, "")
+
+
+# 4. Wrong types reach only the collect phase ----------------------------------------
+
+def test_an_entry_with_wrong_types_is_reported_not_resolved(folder, capsys):
+    """Found by tests/test_fuzz.py: `thread: [a]` crashed the resolve phase
+    (TypeError: unhashable type: 'list'), `values: 5` too."""
+    term = write(folder, "terms", "tenglong.yml", GOOD_TERM.replace("reviewed:", "related: [[mujun]]\nreviewed:"))
+    indicator = write(folder, "indicators", "gdp.yml", """\
+        # yaml-language-server: $schema=../../schemas/indicator.schema.json
+        id: gdp
+        name: 生产总值
+        unit: 亿元
+        values: 5
+        thread: [economy]
+        """)
+    thread = write(folder, "threads", "rd.yml", """\
+        # yaml-language-server: $schema=../../schemas/thread.schema.json
+        id: rd
+        title: 研发投入
+        summary: 研发经费支出占生产总值比重的变化。
+        anchors:
+          - part: goals
+            quote: 研发经费支出占生产总值比重达到3.4%以上
+            note: 一处。
+          - part: review
+            quote: 累计为企业减负1451亿元
+            note: 两处。
+        terms: [tenglong]
+        indicators: [gdp]
+        """)
+    status, err = check(capsys, folder)
+    assert status == 1
+    assert located(term, 14, 11, "related.0: ['mujun'] is not of type 'string'",
+                   "ASCII slug: lowercase letters, digits, hyphens") in err
+    assert located(indicator, 5, 1, "values: 5 is not of type 'array'") in err
+    assert located(indicator, 6, 1, "thread: ['economy'] is not of type 'string'",
+                   "ASCII slug: lowercase letters, digits, hyphens") in err
+    assert str(thread) not in err  # its references to the broken entries are known ids
+    assert err.endswith("3 problems found; nothing was published.\n")
