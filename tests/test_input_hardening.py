@@ -369,3 +369,35 @@ def test_an_entry_with_wrong_types_is_reported_not_resolved(folder, capsys):
                    "ASCII slug: lowercase letters, digits, hyphens") in err
     assert str(thread) not in err  # its references to the broken entries are known ids
     assert err.endswith("3 problems found; nothing was published.\n")
+
+
+# 5. Front matter that the build would refuse ---------------------------------------
+
+@pytest.mark.parametrize("front, line, message, hint", [
+    ("slug: about\n", 2, "the page has no title", "write `title: …` between the --- lines"),
+    ("title: 关于\ndate: 5\n", 3, "'date' is not a date", "write YYYY-MM-DD"),
+    ("title: 关于\ndate: 2026-02-30\n", 3, "'date' is not a date", "write YYYY-MM-DD"),
+    ("title: 关于\nstatus: 7\n", 3, "'status' must be text", "quote it"),
+    ("title: 关于\nstatus: public\n", 3, "status must be one of: published, hidden, draft", ""),
+    ("title: 关于\nslug: {a: 1}\n", 3, "'slug' must be text", "quote it"),
+    ("title: 关于\nsave_as: ../../escape.html\n", 3, "'save_as' must be a path inside the site, without '..'",
+     "for example: about.html"),
+    ("title: 关于\ntemplate: nonexistent\n", 3, "there is no template 'nonexistent' in the theme",
+     "use a file name of theme/templates/ without .html"),
+    ("title: 关于\nlang: zh-CN\n", 3, "lang 'zh-CN' is not the site's language 'zh-cn': the page would not be published",
+     "write lang: zh-cn"),
+], ids=["no-title", "date-number", "date-unreal", "status-number", "status-unknown", "slug-mapping", "save-as-outside",
+        "template", "lang"])
+def test_front_matter_the_build_would_refuse(content_copy, capsys, front, line, message, hint):
+    page = content_copy / "about.md"
+    page.write_text(f"---\n{front}---\n正文\n", encoding="utf-8")
+    status, err = check(capsys, content=content_copy)
+    assert status == 1
+    assert located(page, line, 1, message, hint) in err
+
+
+def test_a_page_without_front_matter_has_no_title(content_copy, capsys):
+    page = content_copy / "about.md"
+    page.write_text("正文\n", encoding="utf-8")
+    status, err = check(capsys, content=content_copy)
+    assert located(page, 1, 1, "the page has no title", "start the file with three lines: ---, title: …, ---") in err

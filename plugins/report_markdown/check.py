@@ -13,6 +13,7 @@ from pathlib import Path
 from input_files import MAX_CONTENT_BYTES, MSG_MISSING, InputError, read_text
 from problems import Problem
 
+from .front_matter import check_front_matter
 from .parser import build_parser
 from .plugin import ContentError, split_front_matter
 
@@ -46,9 +47,10 @@ def check_file(path: Path, settings: dict) -> list[Problem]:
         where, _, message = str(error).partition(": ")
         line = int(where.split(":")[1]) if where.count(":") >= 2 else 1
         return [Problem(name, line, 1, message)]
+    problems = check_front_matter(text, name, settings)
     if "source_file" not in meta:
-        return []
-    problems = [
+        return problems
+    problems += [
         Problem(name, 1, 1, MSG_MISSING_FIELD.format(field=field), f"add '{field}: …' between the --- lines")
         for field in REQUIRED_REPORT_FIELDS if field not in meta
     ]
