@@ -43,12 +43,12 @@ class Tally:
         self.slowest = (0.0, b"")
         self.clean = 0
 
-    def add(self, data: bytes, output: str, seconds: float) -> None:
+    def add(self, data: bytes, output: str, seconds: float, warm: bool) -> None:
         self.tried += 1
         kinds = problem_kinds(output)
         self.kinds.update(kinds)
         self.clean += not kinds
-        if seconds > self.slowest[0]:
+        if warm and seconds > self.slowest[0]:  # a phase's first example pays for imports and caches
             self.slowest = (seconds, data)
 
 
@@ -62,11 +62,13 @@ def hunt(name: str, examples: int, random_seed: int | None, strategy, run, tally
     def one(example) -> None:
         started = time.perf_counter()
         output = run(example)
-        tally.add(example[1] if isinstance(example, tuple) else example, output, time.perf_counter() - started)
+        tally.add(example[1] if isinstance(example, tuple) else example, output, time.perf_counter() - started,
+                  warm=tally.tried > first_of_phase)
         assert "Traceback" not in output, output
         unlocated = unlocated_lines(output)
         assert not unlocated, f"unlocated lines: {unlocated[:3]}"
 
+    first_of_phase = tally.tried
     if random_seed is not None:
         one = seed(random_seed)(one)
     print(f"{name}: {examples} examples …", flush=True)
