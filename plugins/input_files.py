@@ -164,3 +164,22 @@ def read_text(path: Path, root: Path, limit: int, shown: str | None = None) -> s
     if len(data) > limit:  # grew since stat
         raise refuse(MSG_TOO_BIG.format(size=len(data), limit=limit), HINT_TOO_BIG)
     return decode(data, shown)
+
+
+def outside_links(root: Path, show=display_path) -> list[Problem]:
+    """Links under `root` that point outside it or nowhere. Pelican copies static
+    files (content/source/) into the site as they resolve: a link to a secret
+    would be published. `show` names a path as the caller's other problems do."""
+    problems = []
+    real_root = os.path.realpath(root)
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            shown = show(path)
+            if not os.path.exists(path):
+                problems.append(Problem(shown, 1, 1, MSG_DANGLING_LINK, HINT_LINK))
+            elif not _inside(os.path.realpath(path), real_root):
+                problems.append(Problem(shown, 1, 1, MSG_LINK_OUTSIDE.format(root=display_path(Path(root))), HINT_LINK))
+    return problems

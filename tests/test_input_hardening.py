@@ -401,3 +401,18 @@ def test_a_page_without_front_matter_has_no_title(content_copy, capsys):
     page.write_text("正文\n", encoding="utf-8")
     status, err = check(capsys, content=content_copy)
     assert located(page, 1, 1, "the page has no title", "start the file with three lines: ---, title: …, ---") in err
+
+
+def test_links_out_of_the_content_folder_are_refused(content_copy, tmp_path, capsys):
+    """Pelican copies content/source/ into the site as the links resolve: a link
+    to a secret would be published. A page linked outside is reported once."""
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", content_copy / "source" / "notes.txt")
+    os.symlink(tmp_path / "secret.txt", content_copy / "leak.md")
+    os.symlink(tmp_path / "nowhere.txt", content_copy / "source" / "gone.txt")
+    status, err = check(capsys, content=content_copy)
+    outside = f"this is a link to a file outside {content_copy}; it was not read"
+    assert located(content_copy / "source" / "notes.txt", 1, 1, outside, inp.HINT_LINK) in err
+    assert err.count(located(content_copy / "leak.md", 1, 1, outside, inp.HINT_LINK)) == 1
+    assert located(content_copy / "source" / "gone.txt", 1, 1, inp.MSG_DANGLING_LINK, inp.HINT_LINK) in err
+    assert SECRET not in err and err.endswith("3 problems found; nothing was published.\n")

@@ -10,7 +10,7 @@ import difflib
 import re
 from pathlib import Path
 
-from input_files import MAX_CONTENT_BYTES, MSG_MISSING, InputError, read_text
+from input_files import MAX_CONTENT_BYTES, MSG_MISSING, InputError, outside_links, read_text
 from problems import Problem
 
 from .front_matter import check_front_matter
@@ -98,4 +98,4 @@ def check_content(settings: dict) -> list[Problem]:
         if "source" in path.relative_to(content).parts[:1]:
             continue
         problems += check_file(path, settings)
-    return problems
+    return list(dict.fromkeys(problems + outside_links(content, show=str)))  # a page link: once
