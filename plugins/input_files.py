@@ -105,7 +105,8 @@ def decode(data: bytes, shown: str) -> str:
     """UTF-8 text without BOM and NUL bytes, or InputError."""
     for bom, encoding in UTF16_BOMS.items():
         if data.startswith(bom):
-            raise InputError(_encoding_problem(shown, f"{encoding} (it starts with a UTF-16 byte order mark)", "UTF-16"))
+            found = f"{encoding} (it starts with a UTF-16 byte order mark)"
+            raise InputError(_encoding_problem(shown, found, "UTF-16"))
     if data.startswith(UTF8_BOM):
         raise InputError(Problem(shown, 1, 1, MSG_BOM, HINT_BOM))
     utf16 = _utf16_without_bom(data)
@@ -119,7 +120,8 @@ def decode(data: bytes, shown: str) -> str:
         if guess:  # GBK text often starts with byte pairs that are valid UTF-8: name its first non-ASCII one
             first = next(i for i, byte in enumerate(data) if byte >= 0x80)
             raise InputError(_encoding_problem(shown, guess, "GB18030", *_position(data, first))) from None
-        raise InputError(Problem(shown, line, column, MSG_NOT_TEXT.format(byte=data[error.start]), HINT_NOT_TEXT)) from None
+        message = MSG_NOT_TEXT.format(byte=data[error.start])
+        raise InputError(Problem(shown, line, column, message, HINT_NOT_TEXT)) from None
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _position(data, nul)

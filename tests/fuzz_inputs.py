@@ -140,7 +140,8 @@ def front_matter_page(draw) -> bytes:
     elif choice == "mutated":
         head = "title: 关于本站\nslug: about\ntemplate: about\nlang: zh-cn\n"
         start = draw(st.integers(0, len(head)))
-        head = head[:start] + draw(st.text(alphabet=ODD_CHARACTERS, max_size=8) | st.sampled_from(["&a ", "*a", "!!x "])) + head[start:]
+        odd = draw(st.text(alphabet=ODD_CHARACTERS, max_size=8) | st.sampled_from(["&a ", "*a", "!!x "]))
+        head = head[:start] + odd + head[start:]
     elif choice == "text":
         head = draw(st.text(max_size=80))
     else:
@@ -223,5 +224,6 @@ class StageRunner:
 
         with placed(self.folder, kind, data):
             ann = model._load(self.folder)
-            problems = ann.problems + check._collect(ann, self.settings) + check._resolve(resolvable(ann, self.settings), self.blocks)
+            problems = ann.problems + check._collect(ann, self.settings)
+            problems += check._resolve(resolvable(ann, self.settings), self.blocks)
         return report(problems) if problems else "check: no problems"
