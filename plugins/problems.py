@@ -7,6 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Messages quote what editors wrote. One problem stays on one line (CI parses
+# `path:line:col: `), and text that reorders or hides itself (U+202E, U+200B)
+# cannot disguise a log line: such characters are shown as escapes.
+_HIDDEN = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF, *range(0x202A, 0x202F),
+           *range(0x2066, 0x206A)]
+_ESCAPES = {code: ascii(chr(code))[1:-1] for code in [*range(0x20), *range(0x7F, 0xA0), *_HIDDEN] if code != 0x09}
+
+
+def one_line(text: str) -> str:
+    return text.translate(_ESCAPES)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,8 +28,8 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+        text = f"{one_line(self.path)}:{self.line}:{self.column}: {one_line(self.message)}"
+        return text + (f"\n    hint: {one_line(self.hint)}" if self.hint else "")
 
 
 def report(problems: list[Problem]) -> str:

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from problems import Problem
 
 from .model import Annotations, Entry
+from .text_rules import check_text, schema_message
 
 MSG_DUPLICATE_KEY = "the field '{key}' appears twice in this file"
 MSG_UNKNOWN_FIELD = "unknown field '{field}'"
@@ -69,7 +70,7 @@ def schema_problems(path_shown: str, located, data: dict, validator: Draft202012
             hint = error.schema.get("description", "")
             if error.validator == "enum":
                 hint = "one of: " + ", ".join(map(str, error.validator_value))
-            problems.append(at(path, MSG_SCHEMA.format(field=name, message=error.message), hint))
+            problems.append(at(path, MSG_SCHEMA.format(field=name, message=schema_message(error)), hint))
     return problems
 
 
@@ -105,6 +106,7 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
         first_owner.setdefault(key, entry)
         problems += _dates_and_links(entry)
     from .sources import check_sources  # cited domains against annotations/sources.yml (issue 15)
+    problems += check_text(ann)
     return problems + _references(ann) + check_sources(ann, settings)
 
 
@@ -165,7 +167,7 @@ def check_annotations(settings: dict) -> list[Problem]:
     from library.resolve import resolve
 
     library = resolve(settings)
-    problems = library.annotations.problems + _collect(library.annotations, settings)
+    problems = library.loaded.problems + _collect(library.loaded, settings)
     if library.report_problems:  # quotes cannot be placed in a report that did not load: fix that first
         return problems
     return problems + library.problems

@@ -10,15 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from input_files import InputError, display_path, read_text
 from problems import Problem
+from yaml_safe import MAX_YAML_BYTES, load_yaml
 
-from . import yaml_positions
+from . import side_files, yaml_positions
 
 KINDS = ("terms", "threads", "indicators")
-MSG_YAML_SYNTAX = "this is not valid YAML: {problem}"
-HINT_YAML_SYNTAX = "check the indentation and that text with ':' or '#' is quoted"
 
 
 @dataclass
@@ -60,13 +58,6 @@ def _plain(value):
     return value
 
 
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 _cache: dict[tuple, Annotations] = {}
 
 
@@ -93,10 +84,9 @@ def _load(root: Path) -> Annotations:
         for path in sorted((root / kind).glob("*.y*ml")):
             shown = display_path(path)
             try:
-                located = yaml_positions.load(path.read_text(encoding="utf-8"))
-            except yaml_positions.YamlError as error:
-                result.problems.append(Problem(shown, error.line, error.column,
-                                               MSG_YAML_SYNTAX.format(problem=error), HINT_YAML_SYNTAX))
+                located = load_yaml(read_text(path, root, MAX_YAML_BYTES, shown), shown)
+            except InputError as error:
+                result.problems.append(error.problem)
                 continue
             located.data = _plain(located.data)
             entry = Entry(kind[:-1], located.data if isinstance(located.data, dict) else {}, shown, located)
@@ -104,8 +94,6 @@ def _load(root: Path) -> Annotations:
                 item = dict(located.data, path=shown)
                 getattr(result, kind).append(item)
             result.entries.append(entry)
-    coverage = root / "coverage.yml"
-    if coverage.exists():
-        data = yaml.safe_load(coverage.read_text(encoding="utf-8")) or {}
-        result.emphasis = [str(x) for x in data.get("emphasis", [])]
+    result.emphasis, problems = side_files.load_coverage(root)
+    result.problems += problems + side_files.load_categories(root)[1]
     return result

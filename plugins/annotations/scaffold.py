@@ -7,8 +7,10 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
 from pypinyin import Style, lazy_pinyin
+
+from input_files import InputError, read_text
+from yaml_safe import MAX_YAML_BYTES, load_yaml
 
 FOLDERS = {"term": "terms", "thread": "threads", "indicator": "indicators"}
 
@@ -30,7 +32,11 @@ def scaffold(kind: str, name: str, entry_id: str | None = None, root: Path = Pat
     if target.exists():
         print(f"{target} already exists; choose another id with --id", file=sys.stderr)
         return 1
-    skeletons = yaml.safe_load((root / "templates.yml").read_text(encoding="utf-8"))
+    try:
+        skeletons = load_yaml(read_text(root / "templates.yml", root, MAX_YAML_BYTES), str(root / "templates.yml")).data
+    except InputError as error:
+        print(error.problem, file=sys.stderr)
+        return 1
     text = skeletons[kind].format(id=entry_id, name=name, pinyin=tone_pinyin(name), today=dt.date.today().isoformat())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
 from markdown_it import MarkdownIt
 
 from annotations.locate import sentence_around
+
+from .side_files import load_categories
 
 _md = MarkdownIt("commonmark", {"html": False})
 KIND_ORDER = {"baseline": 0, "actual": 1, "target": 2}
@@ -42,8 +43,7 @@ def block_paths(parsed) -> dict[str, str]:
 
 def category_labels(root: Path) -> dict[str, str]:
     """Category ids to their labels, in glossary order (annotations/categories.yml)."""
-    labels_file = root / "categories.yml"
-    return yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
+    return load_categories(root)[0]  # its problems are reported by `check`
 
 
 def _report_ref(parsed) -> dict:

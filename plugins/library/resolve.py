@@ -75,7 +75,8 @@ class Value:
 @dataclass
 class Library:
     reports: list[ParsedReport]  # newest first
-    annotations: Annotations
+    annotations: Annotations  # the entries fit to resolve (well_formed.py): what every output reads
+    loaded: Annotations | None = None  # every entry as loaded, for the check
     term_hits: dict[str, list[Place]] = field(default_factory=dict)  # every occurrence, library order
     anchors: dict[str, list[Anchor]] = field(default_factory=dict)
     values: dict[str, list[Value]] = field(default_factory=dict)
@@ -309,7 +310,10 @@ def _resolve(settings: dict) -> Library:
     for report in reports:
         problems += check_markdown(report) if report.located else []
     parsed = [parse_report(r, md) for r in reports]
-    library = Library(parsed, load_annotations(settings), report_problems=problems)
+    from annotations.well_formed import resolvable
+
+    loaded = load_annotations(settings)
+    library = Library(parsed, resolvable(loaded, settings), loaded, report_problems=problems)
     locator = _Locator(parsed)
     _resolve_terms(library, locator)
     _resolve_threads(library, locator)

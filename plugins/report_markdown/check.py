@@ -11,8 +11,10 @@ import difflib
 import re
 from pathlib import Path
 
+from input_files import MAX_CONTENT_BYTES, InputError, outside_links, read_text
 from problems import Problem
 
+from .front_matter import check_front_matter
 from .plugin import ContentError, split_front_matter
 
 MSG_DUPLICATE_ID = "block id '{id}' is used twice"
@@ -32,15 +34,18 @@ def _first_difference(rendered: str, source: str) -> int:
     return min(len(rendered), len(source))
 
 
-def check_page(path: Path, shown: str) -> list[Problem]:
-    """A page (about, guide …): its front matter must parse."""
+def check_page(path: Path, shown: str, settings: dict) -> list[Problem]:
+    """A page (about, guide …): readable, its front matter parses and says what a page needs."""
     try:
-        split_front_matter(path.read_text(encoding="utf-8"), shown)
+        text = read_text(path, Path(settings["PATH"]), MAX_CONTENT_BYTES, shown)
+        split_front_matter(text, shown)
+    except InputError as error:
+        return [error.problem]
     except ContentError as error:
         where, _, message = str(error).partition(": ")
         line = int(where.split(":")[1]) if where.count(":") >= 2 else 1
         return [Problem(shown, line, 1, message)]
-    return []
+    return check_front_matter(text, shown, settings)
 
 
 def check_report_text(parsed) -> list[Problem]:
@@ -56,7 +61,10 @@ def check_report_text(parsed) -> list[Problem]:
             problems.append(Problem(shown, 1, 1, MSG_DUPLICATE_ID.format(id=block["id"]), "remove the explicit {#id} or change it"))
         seen.add(block["id"])
     rendered = squash("".join(b["text"] for b in parsed.blocks))
-    original = squash(report.source_path.read_text(encoding="utf-8"))
+    try:
+        original = squash(read_text(report.source_path, report.folder, MAX_CONTENT_BYTES))
+    except InputError as error:
+        return problems + [error.problem]
     if rendered != original:
         offset = _first_difference(rendered, original)
         text = report.markdown_path.read_text(encoding="utf-8")
@@ -92,7 +100,7 @@ def check_content(settings: dict) -> list[Problem]:
     problems: list[Problem] = []
     for path in sorted(content.rglob("*.md")):
         if REPORTS_DIR not in path.relative_to(content).parts[:1]:
-            problems += check_page(path, _shown(path))
+            problems += check_page(path, _shown(path), settings)
     library = resolve(settings)
     if not library.reports:
         problems.append(Problem(_shown(content), 1, 1, MSG_NO_REPORTS,
@@ -100,4 +108,4 @@ def check_content(settings: dict) -> list[Problem]:
     problems += library.report_problems
     for parsed in library.reports:
         problems += check_report_text(parsed)
-    return problems
+    return list(dict.fromkeys(problems + outside_links(content, show=str)))  # a page link: once

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pelican import signals
 from pelican.readers import BaseReader
+
+from input_files import MAX_CONTENT_BYTES, read_text
+from yaml_safe import load_yaml
 
 from .parser import build_parser
 
@@ -29,14 +31,10 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str]:
     end = text.find("\n---\n", 4)
     if end < 0:
         raise ContentError(f"{path}:1:1: front matter opened with --- is never closed; add a line '---' after it")
-    try:
-        meta = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise ContentError(f"{path}:{line}:1: front matter is not valid YAML ({getattr(error, 'problem', error)})") from None
+    meta = load_yaml(text[4:end], path, first_line=2, what="front matter").data or {}  # raises InputError
     if not isinstance(meta, dict):
         raise ContentError(f"{path}:2:1: front matter must be a mapping of field: value")
+    meta = {str(key): value for key, value in meta.items()}
     body_start = text.count("\n", 0, end + 5)
     # keep line numbers of the body aligned with the file for error messages
     return meta, "\n" * body_start + text[end + 5:]
@@ -59,7 +57,7 @@ class ReportMarkdownReader(BaseReader):
         path = Path(source_path)
         if path.name == MARKDOWN_NAME and path.parent.parent.name == REPORTS_DIR:
             return read_report(self.settings, path.parent.name)
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, Path(self.settings["PATH"]), MAX_CONTENT_BYTES)
         meta, body = split_front_matter(text, source_path)
         env: dict = {"source_path": source_path, "is_report": False, "labels": labels(self.settings)}
         html = build_parser(self.settings).render(body, env)

@@ -118,10 +118,9 @@ class Report:
 
 
 def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    from input_files import display_path as shown
+
+    return shown(path)
 
 
 def _validator(settings: dict) -> Draft202012Validator:
@@ -130,9 +129,9 @@ def _validator(settings: dict) -> Draft202012Validator:
 
 
 def load_report(folder: Path, settings: dict) -> Report:
-    from annotations import yaml_positions
     from annotations.check import schema_problems
-    from annotations.model import MSG_YAML_SYNTAX, HINT_YAML_SYNTAX
+    from input_files import InputError, read_text
+    from yaml_safe import MAX_YAML_BYTES, load_yaml
 
     config = folder / CONFIG_NAME
     report = Report(folder.name, folder, display_path(config), {})
@@ -144,10 +143,9 @@ def load_report(folder: Path, settings: dict) -> Report:
                                        "add it with `python build.py new report <slug> --source FILE.txt`, or remove the folder"))
         return report
     try:
-        located = yaml_positions.load(config.read_text(encoding="utf-8"))
-    except yaml_positions.YamlError as error:
-        report.problems.append(Problem(report.path, error.line, error.column,
-                                       MSG_YAML_SYNTAX.format(problem=error), HINT_YAML_SYNTAX))
+        located = load_yaml(read_text(config, folder, MAX_YAML_BYTES, report.path), report.path)
+    except InputError as error:
+        report.problems.append(error.problem)
         return report
     report.located = located
     report.data = located.data if isinstance(located.data, dict) else {}
