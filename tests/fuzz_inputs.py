@@ -209,21 +209,23 @@ class StageRunner:
 
     def __init__(self, folder: Path) -> None:
         import build
-        from annotations.locate import report_blocks
+        from library.resolve import resolve
 
         self.folder = folder
         self.settings = build.load_settings({"ANNOTATIONS_PATH": str(folder)})
-        self.blocks = report_blocks(self.settings)
+        self.reports = resolve(self.settings).reports  # parsed once
         for kind in KINDS:
             (folder / kind).mkdir(parents=True, exist_ok=True)
 
     def run(self, kind: str, data: bytes) -> str:
         from annotations import check, model
         from annotations.well_formed import resolvable
+        from library.resolve import locate_annotations
         from problems import report
 
         with placed(self.folder, kind, data):
             ann = model._load(self.folder)
-            problems = ann.problems + check._collect(ann, self.settings)
-            problems += check._resolve(resolvable(ann, self.settings), self.blocks)
+            fit = resolvable(ann, self.settings)
+            problems = ann.problems + check._collect(ann, self.settings) + check._references(fit)
+            problems += locate_annotations(self.reports, fit).problems
         return report(problems) if problems else "check: no problems"

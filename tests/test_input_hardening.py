@@ -43,6 +43,7 @@ def folder(tmp_path):
         (root / kind).mkdir(parents=True)
     shutil.copy(ROOT / "annotations/categories.yml", root)
     shutil.copy(ROOT / "annotations/templates.yml", root)
+    shutil.copy(ROOT / "annotations/sources.yml", root)
     return root
 
 
@@ -234,7 +235,7 @@ def test_scaffold_with_a_broken_templates_file_says_where(folder, capsys):
 # content pages ---------------------------------------------------------------------
 
 def test_a_gbk_page_is_located(content_copy, capsys):
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_bytes(page.read_text(encoding="utf-8").encode("gb18030"))
     status, err = check(capsys, content=content_copy)
     assert status == 1
@@ -243,14 +244,14 @@ def test_a_gbk_page_is_located(content_copy, capsys):
 
 
 def test_front_matter_aliases_are_refused_at_the_file_line(content_copy, capsys):
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_text("---\ntitle: &t 关于本站\nslug: about\nsummary: *t\n---\n正文\n", encoding="utf-8")
     status, err = check(capsys, content=content_copy)
     assert located(page, 2, 8, yaml_safe.MSG_ALIAS, yaml_safe.HINT_ALIAS) in err
 
 
 def test_front_matter_syntax_error_keeps_its_wording(content_copy, capsys):
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_text("---\ntitle: [unclosed\nslug: about\n---\n正文\n", encoding="utf-8")
     status, err = check(capsys, content=content_copy)
     assert located(page, 3, 5, "front matter is not valid YAML: did not find expected ',' or ']'",
@@ -258,19 +259,19 @@ def test_front_matter_syntax_error_keeps_its_wording(content_copy, capsys):
 
 
 def test_a_directory_named_like_a_page_is_located(content_copy, capsys):
-    (content_copy / "extra.md").mkdir()
+    (content_copy / "pages" / "extra.md").mkdir()
     status, err = check(capsys, content=content_copy)
-    assert located(content_copy / "extra.md", 1, 1, inp.MSG_DIRECTORY, inp.HINT_NOT_A_FILE) in err
+    assert located(content_copy / "pages" / "extra.md", 1, 1, inp.MSG_DIRECTORY, inp.HINT_NOT_A_FILE) in err
 
 
-def test_source_file_outside_the_content_folder_is_not_read(content_copy, tmp_path, capsys):
+def test_source_file_outside_the_report_folder_is_not_read(content_copy, tmp_path, capsys):
     (tmp_path / "secret.txt").write_text(SECRET * 10, encoding="utf-8")
-    report = content_copy / "report.md"
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("source_file: source/", "source_file: ../secret.txt\nold_source: ", 1), encoding="utf-8")
+    folder = content_copy / "reports" / "taizhou-2022"
+    (folder / "source.txt").unlink()
+    os.symlink(tmp_path / "secret.txt", folder / "source.txt")
     status, err = check(capsys, content=content_copy)
     assert status == 1
-    assert located(content_copy / "../secret.txt", 1, 1, f"this file is outside {content_copy}; it was not read",
+    assert located(folder / "source.txt", 1, 1, f"this is a link to a file outside {folder}; it was not read",
                    inp.HINT_LINK) in err
     assert SECRET not in err
 
@@ -278,7 +279,7 @@ def test_source_file_outside_the_content_folder_is_not_read(content_copy, tmp_pa
 def test_the_reader_raises_a_located_error_for_a_gbk_page(content_copy):
     from report_markdown.plugin import ReportMarkdownReader
 
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_bytes("---\ntitle: 关于\n---\n正文\n".encode("gb18030"))
     reader = ReportMarkdownReader(build.load_settings({"PATH": str(content_copy)}))
     with pytest.raises(inp.InputError) as raised:
@@ -389,7 +390,7 @@ def test_an_entry_with_wrong_types_is_reported_not_resolved(folder, capsys):
 ], ids=["no-title", "date-number", "date-unreal", "status-number", "status-unknown", "slug-mapping", "save-as-outside",
         "template", "lang"])
 def test_front_matter_the_build_would_refuse(content_copy, capsys, front, line, message, hint):
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_text(f"---\n{front}---\n正文\n", encoding="utf-8")
     status, err = check(capsys, content=content_copy)
     assert status == 1
@@ -397,22 +398,22 @@ def test_front_matter_the_build_would_refuse(content_copy, capsys, front, line, 
 
 
 def test_a_page_without_front_matter_has_no_title(content_copy, capsys):
-    page = content_copy / "about.md"
+    page = content_copy / "pages" / "about.md"
     page.write_text("正文\n", encoding="utf-8")
     status, err = check(capsys, content=content_copy)
     assert located(page, 1, 1, "the page has no title", "start the file with three lines: ---, title: …, ---") in err
 
 
 def test_links_out_of_the_content_folder_are_refused(content_copy, tmp_path, capsys):
-    """Pelican copies content/source/ into the site as the links resolve: a link
+    """A link in content/ could be copied into the site as it resolves: a link
     to a secret would be published. A page linked outside is reported once."""
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
-    os.symlink(tmp_path / "secret.txt", content_copy / "source" / "notes.txt")
-    os.symlink(tmp_path / "secret.txt", content_copy / "leak.md")
-    os.symlink(tmp_path / "nowhere.txt", content_copy / "source" / "gone.txt")
+    os.symlink(tmp_path / "secret.txt", content_copy / "pages" / "notes.txt")
+    os.symlink(tmp_path / "secret.txt", content_copy / "pages" / "leak.md")
+    os.symlink(tmp_path / "nowhere.txt", content_copy / "pages" / "gone.txt")
     status, err = check(capsys, content=content_copy)
     outside = f"this is a link to a file outside {content_copy}; it was not read"
-    assert located(content_copy / "source" / "notes.txt", 1, 1, outside, inp.HINT_LINK) in err
-    assert err.count(located(content_copy / "leak.md", 1, 1, outside, inp.HINT_LINK)) == 1
-    assert located(content_copy / "source" / "gone.txt", 1, 1, inp.MSG_DANGLING_LINK, inp.HINT_LINK) in err
+    assert located(content_copy / "pages" / "notes.txt", 1, 1, outside, inp.HINT_LINK) in err
+    assert err.count(located(content_copy / "pages" / "leak.md", 1, 1, outside, inp.HINT_LINK)) == 1
+    assert located(content_copy / "pages" / "gone.txt", 1, 1, inp.MSG_DANGLING_LINK, inp.HINT_LINK) in err
     assert SECRET not in err and err.endswith("3 problems found; nothing was published.\n")

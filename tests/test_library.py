@@ -45,9 +45,9 @@ def test_every_report_has_its_folder_page_source_and_pdf(site):
 
 
 def test_old_links_to_the_site_root_reach_the_taizhou_block(open_page, server):
-    page = open_page(f"{server}/index.html?hl=%E8%85%BE%E7%AC%BC#p1-s2-3")
-    page.wait_for_url(f"**/{REPORT}?hl=*#p1-s2-3")
-    page.wait_for_selector("#p1-s2-3")
+    page = open_page(f"{server}/index.html?hl=%E8%85%BE%E7%AC%BC#p1-s1-1")
+    page.wait_for_url(f"**/{REPORT}?hl=*#p1-s1-1")
+    page.wait_for_selector("#p1-s1-1")
     home = open_page(f"{server}/index.html")
     assert home.url.endswith("/index.html") and home.locator("[data-report]").count() == 2
     assert page.errors == [] and home.errors == []
@@ -92,7 +92,7 @@ def test_each_pdf_carries_only_its_own_report_and_annotations(site):
 def test_a_term_page_lists_its_uses_report_by_report(site):
     page = read(site, "terms/guishang-gongye.html")
     assert re.findall(r'<section class="term-use" data-report="([^"]+)"', page) == [FIXTURE_REPORT, TAIZHOU]
-    assert f'href="./{FIXTURE_REPORT}/index.html#p1-s1-1"' in page and f'href="./{TAIZHOU}/index.html#' in page
+    assert f'href="../{FIXTURE_REPORT}/index.html#p1-s1-1"' in page and f'href="../{TAIZHOU}/index.html#' in page
 
 
 def test_a_thread_spans_reports_promise_then_outcome(site):

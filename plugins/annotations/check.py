@@ -107,7 +107,7 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
         problems += _dates_and_links(entry)
     from .sources import check_sources  # cited domains against annotations/sources.yml (issue 15)
     problems += check_text(ann)
-    return problems + _references(ann) + check_sources(ann, settings)
+    return problems + check_sources(ann, settings)
 
 
 REFERENCES = {"term": [("related", "term", "terms")],
@@ -167,7 +167,8 @@ def check_annotations(settings: dict) -> list[Problem]:
     from library.resolve import resolve
 
     library = resolve(settings)
-    problems = library.loaded.problems + _collect(library.loaded, settings)
+    # references only between well-formed entries (`related: [[x]]` has its schema problem)
+    problems = library.loaded.problems + _collect(library.loaded, settings) + _references(library.annotations)
     if library.report_problems:  # quotes cannot be placed in a report that did not load: fix that first
         return problems
     return problems + library.problems

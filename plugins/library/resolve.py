@@ -313,7 +313,15 @@ def _resolve(settings: dict) -> Library:
     from annotations.well_formed import resolvable
 
     loaded = load_annotations(settings)
-    library = Library(parsed, resolvable(loaded, settings), loaded, report_problems=problems)
+    library = locate_annotations(parsed, resolvable(loaded, settings))
+    library.loaded, library.report_problems = loaded, problems
+    return library
+
+
+def locate_annotations(parsed: list[ParsedReport], annotations: Annotations) -> Library:
+    """Every term form, anchor quote and indicator value located in parsed
+    reports (well-formed entries only: see annotations/well_formed.py)."""
+    library = Library(parsed, annotations, annotations)
     locator = _Locator(parsed)
     _resolve_terms(library, locator)
     _resolve_threads(library, locator)

@@ -168,8 +168,14 @@ def _consistency(report: Report) -> list[Problem]:
         problems.append(report.problem(("source", "file"), MSG_SOURCE_MISSING.format(file=source.name),
                                        "the source file sits in the report's folder"))
         return problems
+    from input_files import MAX_CONTENT_BYTES, InputError, read_text
+
+    try:  # through input_files: a link out of the folder is refused unread
+        text = read_text(source, report.folder, MAX_CONTENT_BYTES, display_path(source))
+    except InputError as error:
+        return problems + [error.problem]
     expected = (report.data.get("source") or {}).get("sha256")
-    actual = hashlib.sha256(source.read_bytes()).hexdigest()
+    actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if isinstance(expected, str) and expected != actual:
         problems.append(report.problem(("source", "sha256"), MSG_SOURCE_CHANGED.format(actual=actual, expected=expected),
                                        "the published text never changes: restore the official file, or, for a corrected "
