@@ -24,10 +24,10 @@ from .model import Annotations, Entry, display_path
 REGISTRY_FILE = "sources.yml"
 GRADES = ("official", "media", "reprint", "untrusted")
 # What a reader sees next to a source (term page, popover).
-GRADE_LABELS = {"official": "官方", "media": "媒体", "reprint": "转载"}
+GRADE_LABELS_KEY = "source_grades"  # theme/labels.yml: 官方 / 媒体 / 转载
 # A term whose meaning is known only from the report itself.
 BASIS_REPORT = "report"
-BASIS_REPORT_NOTE = "含义未见公开说明，以下据报告原文"
+BASIS_REPORT_NOTE_KEY = "basis_report"  # theme/labels.yml: the marker readers see
 
 MSG_UNKNOWN_DOMAIN = "the source's domain '{domain}' is not in annotations/sources.yml"
 HINT_UNKNOWN_DOMAIN = "add it to annotations/sources.yml with a grade and reason, or cite another source"
@@ -35,7 +35,7 @@ MSG_UNTRUSTED = "the source's domain '{domain}' is graded untrusted: {reason}"
 HINT_UNTRUSTED = "cite the original page (official first, then established media), or mark the term basis: report"
 MSG_NO_SOURCE = "the term has no source"
 HINT_NO_SOURCE = ("cite an official or media page; when the report is the only basis, "
-                  f"add 'basis: {BASIS_REPORT}' (shown as “{BASIS_REPORT_NOTE}”)")
+                  f"add 'basis: {BASIS_REPORT}' (readers then see that the meaning is taken from the report)")
 MSG_NO_REGISTRY = "the source registry annotations/sources.yml is missing"
 HINT_NO_REGISTRY = "create it: 'domains:' with one 'host: {grade: ..., reason: ...}' per cited domain"
 MSG_REGISTRY_SCHEMA = "{field}: {message}"
@@ -138,11 +138,14 @@ def grade_term_views(terms: list[dict], settings: dict) -> None:
     term page, the basis note on the page and in the popover, and whether a term
     has an official source (the glossary lists those that do not). Sources are
     copied: the loaded annotations are shared and read-only."""
+    from labels import labels
+
     registry = load_registry(settings)
+    words = labels(settings)
     for term in terms:
         sources = [dict(s, grade=registry.grade(s.get("url", ""))) for s in term.get("sources") or [] if isinstance(s, dict)]
         for source in sources:
-            source["grade_label"] = GRADE_LABELS.get(source["grade"], "")
+            source["grade_label"] = words[GRADE_LABELS_KEY].get(source["grade"], "")
         term["sources"] = sources
         term["has_official_source"] = any(s["grade"] == "official" for s in sources)
-        term["basis_note"] = BASIS_REPORT_NOTE if term.get("basis") == BASIS_REPORT else ""
+        term["basis_note"] = words[BASIS_REPORT_NOTE_KEY] if term.get("basis") == BASIS_REPORT else ""

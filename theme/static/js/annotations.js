@@ -12,6 +12,12 @@
 (function () {
   "use strict";
 
+  // the interface's words (theme/labels.yml, handed over by base.html)
+  var UI = (function () {
+    var meta = document.querySelector('meta[name="ui-labels"]');
+    try { return meta ? JSON.parse(meta.getAttribute("content")) : {}; } catch (error) { return {}; }
+  })();
+
   // A hand-typed or cut-off link can hold a malformed %-escape (#%E0%A4%A):
   // decodeURIComponent throws URIError on it and would stop this script part-way.
   // Such a fragment names no element anyway: keep the raw text. (URLSearchParams
@@ -110,14 +116,14 @@
   popover.hidden = true;
   var closeButton = el("button", "popover-close", "×");
   closeButton.type = "button";
-  closeButton.setAttribute("aria-label", "关闭");
+  closeButton.setAttribute("aria-label", UI.close || "×");
   var title = el("p", "popover-title");
   title.id = "term-dialog-title";
   var gloss = el("p", "popover-gloss");
   var basis = el("p", "popover-basis");  // 「含义未见公开说明，以下据报告原文」 (basis: report)
   var definition = el("div", "popover-definition");
   definition.id = "term-dialog-definition";
-  var more = el("a", "popover-more", "术语页：出处与报告中的全部出现 →");
+  var more = el("a", "popover-more", UI.popover_more || "→");
   popover.append(closeButton, title, gloss, basis, definition, more);
   document.body.append(description, popover);
 

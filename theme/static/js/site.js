@@ -4,6 +4,13 @@
 (function () {
   "use strict";
 
+  // the interface's words (theme/labels.yml, handed over by base.html)
+  var UI = readLabels();
+  function readLabels() {
+    var meta = document.querySelector('meta[name="ui-labels"]');
+    try { return meta ? JSON.parse(meta.getAttribute("content")) : {}; } catch (error) { return {}; }
+  }
+
   // Old links to a report block at the site root (index.html#p1-s2-3, from
   // when the site held one report) go on to the report that lived there: the
   // home page names it in data-forward (report.yml: aliases).
@@ -39,7 +46,7 @@
     if (!link) return;
     var url = location.href.split("#")[0] + link.getAttribute("href");
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(function () { toast("已复制段落链接"); }, function () {});
+      navigator.clipboard.writeText(url).then(function () { toast(UI.link_copied || "✓"); }, function () {});
     }
   });
 
