@@ -157,7 +157,10 @@ def load_report(folder: Path, settings: dict) -> Report:
 
 
 def _consistency(report: Report) -> list[Problem]:
-    problems = []
+    from annotations.text_rules import _strings, _text_problems
+
+    # the same text rules as annotations: no control, direction or zero-width characters
+    problems = [p for path, text in _strings(report.data) for p in _text_problems(report, path, text)]
     roles = [p.get("role") for p in report.parts]
     for index, role in enumerate(roles):
         if role in roles[:index] or role == OTHER_ROLE:
