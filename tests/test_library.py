@@ -211,3 +211,17 @@ def test_first_per_section_counts_the_part_before_its_sections_once(report_html)
     """三大历史任务 is in p2-1 and p2-2 (part 二 before its first section): one section, one mark."""
     marked = re.findall(r'<p id="(p2-\d+)"[^>]*>(?:(?!</p>).)*data-term="san-da-lishi-renwu"', report_html, re.S)
     assert marked == ["p2-1"]
+
+
+def test_one_command_adds_a_report_that_then_builds_beside_taizhou(capsys, tmp_path, content_copy):
+    """What a new user does: `build.py new report`, then `make` (here --no-pdf)."""
+    source = ROOT / "tests" / "fixtures" / "sources" / "qingyu-2023.txt"
+    assert build.main(["new", "report", "qingyu-2023", "--source", str(source), "--content", str(content_copy)]) == 0
+    assert "parts" in capsys.readouterr().out
+    assert build.main(["check", "--content", str(content_copy)]) == 0, capsys.readouterr().err
+    output = tmp_path / "output"
+    assert build.main(["build", "--no-pdf", "--content", str(content_copy), "--output", str(output)]) == 0
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert 'data-report="qingyu-2023"' in home and f'data-report="{TAIZHOU}"' in home
+    made_up = (output / "qingyu-2023" / "index.html").read_text(encoding="utf-8")
+    assert 'data-term="' in made_up and "台州" not in made_up
