@@ -5,6 +5,7 @@ texts are constants next to the check that uses them, so tests can assert them.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 # Messages quote what editors wrote. One problem stays on one line (CI parses
@@ -39,3 +40,9 @@ def report(problems: list[Problem]) -> str:
     noun = "problem" if len(problems) == 1 else "problems"
     lines.append(f"{len(problems)} {noun} found; nothing was published.")
     return "\n".join(lines)
+
+
+def closest(word: str, options) -> str:
+    """A hint naming the option most like a misspelt word, or ""."""
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    return f"did you mean '{match[0]}'?" if match else ""

@@ -5,7 +5,6 @@ that every output reads too). Every problem names file:line:column and a fix."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import unicodedata
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from problems import Problem
+from problems import Problem, closest
 
 from .model import Annotations, Entry
 from .text_rules import check_text, schema_message
@@ -25,7 +24,6 @@ MSG_SCHEMA = "{field}: {message}"
 MSG_FILE_NAME = "the file name does not match the id '{id}'"
 MSG_DUPLICATE_ID = "the {kind} id '{id}' is already used by {other}"
 MSG_UNKNOWN_REF = "'{ref}' is not a known {kind} id"
-MSG_FORM_SHARED = "the form “{form}” is also a form of the term '{other}'"
 MSG_BAD_DATE = "'{date}' is not a real date"
 MSG_BAD_LINK = "the link '{url}' is not http(s)"
 MSG_DEFINITION_LENGTH = "the definition has {count} characters (punctuation not counted); write 40 to {most}"
@@ -39,11 +37,6 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 def _problem(entry: Entry, path: tuple, message: str, hint: str = "") -> Problem:
     line, column = entry.where(*path)
     return Problem(entry.path, line, column, message, hint)
-
-
-def _closest(word: str, options) -> str:
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
-    return f"did you mean '{match[0]}'?" if match else ""
 
 
 def schema_problems(path_shown: str, located, data: dict, validator: Draft202012Validator) -> list[Problem]:
@@ -60,7 +53,7 @@ def schema_problems(path_shown: str, located, data: dict, validator: Draft202012
             allowed = error.schema.get("properties", {})
             for field in sorted(set(error.instance) - set(allowed)):
                 problems.append(at(path + (field,), MSG_UNKNOWN_FIELD.format(field=field),
-                                   _closest(field, allowed) or f"allowed fields: {', '.join(allowed)}"))
+                                   closest(field, allowed) or f"allowed fields: {', '.join(allowed)}"))
         elif error.validator == "required":
             field = error.message.split("'")[1]
             problems.append(at(path, MSG_MISSING_FIELD.format(field=field),
@@ -157,7 +150,7 @@ def _check_refs(entry: Entry, field: str, kind: str, known: dict) -> list[Proble
     refs = entry.data.get(field)
     refs = [refs] if isinstance(refs, str) else refs if isinstance(refs, list) else []
     return [_problem(entry, (field, i) if isinstance(entry.data.get(field), list) else (field,),
-                     MSG_UNKNOWN_REF.format(ref=ref, kind=kind), _closest(str(ref), known))
+                     MSG_UNKNOWN_REF.format(ref=ref, kind=kind), closest(str(ref), known))
             for i, ref in enumerate(refs) if ref not in known]
 
 

@@ -57,22 +57,6 @@ def term_forms(term: dict) -> list[str]:
     return [f for f in forms if isinstance(f, str) and f]
 
 
-def term_occurrences(blocks: list[dict], terms: list[dict]) -> dict[str, list[Hit]]:
-    """Every occurrence of every term, in report order; longest form wins."""
-    owner: dict[str, str] = {}
-    for term in terms:
-        for form in term_forms(term):
-            owner.setdefault(form, term["id"])
-    pattern = form_pattern(list(owner))
-    found: dict[str, list[Hit]] = {term["id"]: [] for term in terms if "id" in term}
-    if pattern is None:
-        return found
-    for block in blocks:
-        for match in pattern.finditer(block["text"]):
-            found[owner[match.group(0)]].append(Hit(block["id"], match.start(), match.end()))
-    return found
-
-
 SENTENCE_END = re.compile(r"[。！？；]")
 
 

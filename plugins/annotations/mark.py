@@ -21,6 +21,8 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from report_markdown.blocks import block_opener
+
 from . import ranges
 
 ROOT = "../"  # report pages live in <slug>/, one level below the site root
@@ -183,7 +185,7 @@ def xrefs_plugin(md: MarkdownIt) -> None:
     close_paragraph = md.renderer.rules["paragraph_close"]
 
     def render_close(self, tokens, idx, options, env) -> str:
-        opener = next(t for t in reversed(tokens[:idx]) if t.type == "paragraph_open" and t.level == tokens[idx].level)
+        opener = block_opener(tokens, idx)
         html = close_paragraph(tokens, idx, options, env)
         entries = env.get("xrefs", {}).get(opener.meta.get("block_id"), [])
         return html + (xrefs_html(entries, env["labels"]) if entries else "")

@@ -18,7 +18,6 @@ from jsonschema import Draft202012Validator
 
 from problems import Problem
 
-from . import yaml_positions
 from .model import Annotations, Entry, display_path
 
 REGISTRY_FILE = "sources.yml"
@@ -39,7 +38,6 @@ HINT_NO_SOURCE = ("cite an official or media page; when the report is the only b
 MSG_NO_REGISTRY = "the source registry annotations/sources.yml is missing"
 HINT_NO_REGISTRY = "create it: 'domains:' with one 'host: {grade: ..., reason: ...}' per cited domain"
 MSG_REGISTRY_SCHEMA = "{field}: {message}"
-MSG_REGISTRY_SYNTAX = "this is not valid YAML: {problem}"
 MSG_DUPLICATE_DOMAIN = "the domain '{domain}' is listed twice"
 
 
@@ -68,10 +66,13 @@ def load_registry(settings: dict) -> Registry:
     shown = display_path(path)
     if not path.exists():
         return Registry(problems=[Problem(shown, 1, 1, MSG_NO_REGISTRY, HINT_NO_REGISTRY)])
-    try:
-        located = yaml_positions.load(path.read_text(encoding="utf-8"))
-    except yaml_positions.YamlError as error:
-        return Registry(problems=[Problem(shown, error.line, error.column, MSG_REGISTRY_SYNTAX.format(problem=error))])
+    from input_files import InputError, read_text
+    from yaml_safe import MAX_YAML_BYTES, load_yaml
+
+    try:  # as every input: inside its folder, UTF-8, no aliases or tags
+        located = load_yaml(read_text(path, path.parent, MAX_YAML_BYTES, shown), shown)
+    except InputError as error:
+        return Registry(problems=[error.problem])
     schema_path = Path(settings.get("SCHEMAS_PATH", "schemas")) / "sources.schema.json"
     validator = Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
     problems = [Problem(shown, line, column, MSG_DUPLICATE_DOMAIN.format(domain=key), "keep one entry, with one grade")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from problems import Problem
+from problems import Problem, closest
 
 from annotations.locate import find_quote, form_pattern, nearest_text, term_forms
 from annotations.model import Annotations, Entry, load_annotations
@@ -96,6 +96,7 @@ MSG_QUOTE_AMBIGUOUS = "the quote occurs {count} times in the report (blocks {blo
 MSG_QUOTE_IN_REPORTS = "the quote occurs in {count} reports ({reports})"
 MSG_UNKNOWN_REPORT = "'{ref}' is not a known report"
 MSG_PART_MISMATCH = "the quote stands in part '{actual}', not '{part}'"
+MSG_FORM_SHARED = "the form “{form}” is also a form of the term '{other}'"
 MSG_FORM_MISSING = "the form “{form}” does not occur in any report"
 MSG_NOT_IN_REPORT = "no form of this term occurs in any report"
 MSG_OCCURRENCE_RANGE = "occurrence {n} does not exist: the term occurs at most {count} times in a report"
@@ -128,7 +129,7 @@ class _Locator:
         self.by_slug = {r.slug: r for r in reports}
         self.problems: list[Problem] = []
 
-    def _problem(self, entry: Entry, path: tuple, message: str, hint: str = "") -> None:
+    def problem(self, entry: Entry, path: tuple, message: str, hint: str = "") -> None:
         line, column = entry.where(*path)
         self.problems.append(Problem(entry.path, line, column, message, hint))
 
@@ -139,10 +140,8 @@ class _Locator:
         prefix, suffix = item.get("prefix") or "", item.get("suffix") or ""
         named = item.get("report")
         if named is not None and named not in self.by_slug:
-            from annotations.check import _closest
-
-            self._problem(entry, path + ("report",), MSG_UNKNOWN_REPORT.format(ref=named),
-                          _closest(str(named), self.by_slug) or f"reports: {', '.join(self.by_slug)}")
+            self.problem(entry, path + ("report",), MSG_UNKNOWN_REPORT.format(ref=named),
+                          closest(str(named), self.by_slug) or f"reports: {', '.join(self.by_slug)}")
             return None
         candidates = [self.by_slug[named]] if named else self.reports
         found = {r.slug: find_quote(r.blocks, quote, prefix, suffix) for r in candidates}
@@ -151,12 +150,12 @@ class _Locator:
             self._not_found(entry, path, quote, candidates, bool(prefix or suffix))
             return None
         if len(found) > 1:
-            self._problem(entry, path + ("quote",), MSG_QUOTE_IN_REPORTS.format(count=len(found), reports=", ".join(found)),
+            self.problem(entry, path + ("quote",), MSG_QUOTE_IN_REPORTS.format(count=len(found), reports=", ".join(found)),
                           f"add `report: <slug>` to say which one ({' or '.join(found)})")
             return None
         (slug, hits), = found.items()
         if len(hits) > 1:
-            self._problem(entry, path + ("quote",), MSG_QUOTE_AMBIGUOUS.format(count=len(hits), blocks=", ".join(h.block for h in hits)),
+            self.problem(entry, path + ("quote",), MSG_QUOTE_AMBIGUOUS.format(count=len(hits), blocks=", ".join(h.block for h in hits)),
                           "add a prefix or suffix (the text right before or after it), or quote more")
             return None
         hit = hits[0]
@@ -171,7 +170,7 @@ class _Locator:
             (near, block), slug = best
             where = f"{slug} {block}" if len(self.reports) > 1 else block
             hint = f"nearest text in the report ({where}): “{near}”" if near else "copy the text from the report"
-        self._problem(entry, path + ("quote",), MSG_QUOTE_MISSING.format(quote=quote), hint)
+        self.problem(entry, path + ("quote",), MSG_QUOTE_MISSING.format(quote=quote), hint)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -212,23 +211,21 @@ def _resolve_terms(library: Library, locator: _Locator) -> None:
         for i, form in enumerate(forms):
             path = ("match", i) if data.get("match") else ("term",)
             if form in form_owner and form_owner[form] != entry.id:
-                from annotations.check import MSG_FORM_SHARED
-
-                locator._problem(entry, path, MSG_FORM_SHARED.format(form=form, other=form_owner[form]),
+                locator.problem(entry, path, MSG_FORM_SHARED.format(form=form, other=form_owner[form]),
                                  "keep the form in one term; link the other with `related`")
             form_owner.setdefault(form, entry.id)
             if data.get("in_report", True) and form not in all_text:
                 near, block = nearest_text(all_blocks, form)
-                locator._problem(entry, path, MSG_FORM_MISSING.format(form=form),
+                locator.problem(entry, path, MSG_FORM_MISSING.format(form=form),
                                  f"nearest text ({block}): “{near}”; or set in_report: false")
         hits = library.term_hits.get(entry.id, [])
         count = max((sum(1 for h in hits if h.report == r.slug) for r in library.reports), default=0)
         if data.get("in_report", True) and forms and all(f in all_text for f in forms) and not hits:
-            locator._problem(entry, ("match",), MSG_NOT_IN_REPORT,
+            locator.problem(entry, ("match",), MSG_NOT_IN_REPORT,
                              "a longer form of another term covers every occurrence; change the forms")
         for i, n in enumerate(data.get("occurrences") or []):
             if isinstance(n, int) and n > count:
-                locator._problem(entry, ("occurrences", i), MSG_OCCURRENCE_RANGE.format(n=n, count=count),
+                locator.problem(entry, ("occurrences", i), MSG_OCCURRENCE_RANGE.format(n=n, count=count),
                                  "number occurrences from 1 in each report's order")
 
 
@@ -245,7 +242,7 @@ def _resolve_threads(library: Library, locator: _Locator) -> None:
                 continue
             role = locator.by_slug[place.report].role_of(place.block)
             if isinstance(item.get("part"), str) and item["part"] != role:
-                locator._problem(entry, ("anchors", i, "part"), MSG_PART_MISMATCH.format(actual=role, part=item["part"]),
+                locator.problem(entry, ("anchors", i, "part"), MSG_PART_MISMATCH.format(actual=role, part=item["part"]),
                                  f"write part: {role}")
             anchors.append(Anchor(entry.id, i + 1, place, role, str(item.get("quote", "")), str(item.get("note", ""))))
         library.anchors[entry.id] = anchors
@@ -263,7 +260,7 @@ def _resolve_values(library: Library, locator: _Locator) -> None:
             quote = item.get("quote") or ""
             written = item.get("written") or format_number(item.get("value"))
             if isinstance(quote, str) and written and written not in quote:
-                locator._problem(entry, ("values", i, "value"), MSG_VALUE_NOT_IN_QUOTE.format(value=written),
+                locator.problem(entry, ("values", i, "value"), MSG_VALUE_NOT_IN_QUOTE.format(value=written),
                                  "quote the words that state the value, or set `written` to how the report writes it")
             if place is None:
                 continue

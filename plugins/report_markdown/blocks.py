@@ -136,10 +136,20 @@ def block_ids(state: StateCore) -> None:
     _wrap_sections(state)
 
 
+def block_opener(tokens: list[Token], idx: int) -> Token:
+    """The heading_open/paragraph_open that tokens[idx] closes: walk back by
+    index (as mdit-py-plugins' _find_opening does), never copying the list."""
+    level = tokens[idx].level
+    for back in range(idx - 1, -1, -1):
+        if tokens[back].type in ("heading_open", "paragraph_open") and tokens[back].level == level:
+            return tokens[back]
+    raise ValueError(f"no opening token for {tokens[idx].type} at {idx}")
+
+
 def _render_close(self, tokens, idx, options, env) -> str:
     """Closing tag of a block, preceded by its permalink (marked data-ui, so the
     block's report text stays source text only)."""
-    opener = next(t for t in reversed(tokens[:idx]) if t.type in ("heading_open", "paragraph_open") and t.level == tokens[idx].level)
+    opener = block_opener(tokens, idx)
     block_id = opener.meta.get("block_id")
     link = ""
     if block_id and not opener.hidden:

@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from .charts import chart_text, write_charts
 from .environment import fingerprint
@@ -48,15 +47,17 @@ def _cached_labels(path: Path) -> PageLabels:
         return PageLabels()
 
 
-def annotation_bundle(annotations_path: Path, slug: str, ids: dict[str, set[str]]) -> bytes:
-    """The data of the annotation files that occur in this report (`ids` by
-    kind), in one JSON document, stable byte for byte. Read with libyaml: the
-    annotation loader's position tracking is not needed here and costs seconds."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def annotation_bundle(settings: dict, slug: str, ids: dict[str, set[str]]) -> bytes:
+    """The annotation entries that occur in this report (`ids` by kind), as
+    their files say them, in one JSON document, stable byte for byte. From the
+    resolve phase: the files are not read again."""
+    from library.resolve import resolve
+
+    loaded = resolve(settings).annotations
     bundle: dict = {"format": BUNDLE_FORMAT, "report": slug}
     for kind in ("terms", "threads", "indicators"):
-        files = sorted(f for f in (annotations_path / kind).glob("*.y*ml") if f.stem in ids[kind])
-        bundle[kind] = [yaml.load(f.read_text(encoding="utf-8"), Loader=loader) for f in files]
+        items = sorted((item for item in getattr(loaded, kind) if item.get("id") in ids[kind]), key=lambda i: i["path"])
+        bundle[kind] = [{k: v for k, v in item.items() if k != "path"} for item in items]
     return json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode()
 
 
@@ -70,7 +71,7 @@ def _attachments(settings: dict, report: dict, annotations: dict, labels: dict) 
     folder = Path(settings["PATH"]) / REPORTS_DIR / report["slug"]
     source_file = folder / report["source"]["file"]
     ids = {kind: {item["id"] for item in annotations.get(kind, [])} for kind in ("terms", "threads", "indicators")}
-    bundle = annotation_bundle(Path(settings.get("ANNOTATIONS_PATH", "annotations")), report["slug"], ids)
+    bundle = annotation_bundle(settings, report["slug"], ids)
     described = labels["attachments"]
     return [
         Attached(f"{report['slug']}.md", (folder / MARKDOWN_NAME).read_bytes(), described["markdown"], "Source"),
