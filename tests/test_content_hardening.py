@@ -54,3 +54,11 @@ def test_invisible_characters_in_report_yml_are_located(capsys, content_copy):
     status, err = check(capsys, content_copy)
     assert status == 1
     assert re.search(rf"reports/{TAIZHOU}/report\.yml:\d+:\d+: issuer contains the invisible character U\+202E", err), err
+
+
+@pytest.mark.parametrize("template", ["report", "library", "base"])
+def test_a_page_cannot_borrow_a_template_only_the_generator_can_fill(capsys, content_copy, template):
+    edit(content_copy / "pages" / "about.md", "template: about", f"template: {template}")
+    status, err = check(capsys, content_copy)
+    assert status == 1
+    assert f"pages/about.md:4:1: the template '{template}' is not for pages" in err

@@ -23,6 +23,9 @@ MSG_NOT_TEXT = "'{field}' must be text"
 MSG_BAD_DATE = "'{field}' is not a date"
 HINT_DATE = "write YYYY-MM-DD"
 MSG_NO_TEMPLATE = "there is no template '{name}' in the theme"
+MSG_NOT_A_PAGE_TEMPLATE = "the template '{name}' is not for pages"
+# templates that need what only the generator gives them (a report, the library, a base to extend)
+NOT_PAGE_TEMPLATES = ("base", "report", "library", "term", "thread")
 MSG_STATUS = "status must be one of: {allowed}"
 MSG_OUTSIDE = "'{field}' must be a path inside the site, without '..'"
 MSG_LANG = "lang '{lang}' is not the site's language '{default}': the page would not be published"
@@ -65,6 +68,9 @@ def check_front_matter(text: str, path: str, settings: dict) -> list[Problem]:
     template = meta.get("template")
     if isinstance(template, str) and not (Path(settings["THEME"]) / "templates" / f"{template}.html").is_file():
         problem("template", MSG_NO_TEMPLATE.format(name=template), "use a file name of theme/templates/ without .html")
+    elif template in NOT_PAGE_TEMPLATES:
+        problem("template", MSG_NOT_A_PAGE_TEMPLATE.format(name=template),
+                "use page (or about, downloads); a report is added with `build.py new report`")
     status = meta.get("status")
     if isinstance(status, str) and status not in STATUSES:
         problem("status", MSG_STATUS.format(allowed=", ".join(STATUSES)))
