@@ -4,7 +4,7 @@ copies of it (each its own folder and slug, the same text), with every
 annotation; thread anchors and indicator values name the Taizhou report, as an
 editor would once a quote stands in several reports. Figures, not pass/fail.
 
-    .venv/bin/python bench/library.py [--sizes 1,2,5,10] [--runs 3]
+    .venv/bin/python bench/many_reports.py [--sizes 1,2,5,10] [--runs 3]
 """
 from __future__ import annotations
 
