@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 
         content = Path(temp) / "content"
         shutil.copytree(ROOT / "content", content)
-        page, original = content / "about.md", (content / "about.md").read_bytes()
+        page = content / "pages" / "about.md"
+        original = page.read_bytes()
 
         def full_page(data: bytes) -> str:
             page.write_bytes(data)
