@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temp:
         stage_folder = Path(temp) / "stage"
         stage_folder.mkdir()
-        for name in ("categories.yml", "coverage.yml"):
+        for name in ("categories.yml", "coverage.yml", "sources.yml"):
             shutil.copy(ROOT / "annotations" / name, stage_folder)
         stage = StageRunner(stage_folder)
         pairs = st.sampled_from(KINDS).flatmap(lambda kind: st.tuples(st.just(kind), annotation_file(kind)))

@@ -38,7 +38,7 @@ def content_copy_for_fuzz(tmp_path_factory):
 def stage(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stage") / "annotations"
     folder.mkdir()
-    for name in ("categories.yml", "coverage.yml"):
+    for name in ("categories.yml", "coverage.yml", "sources.yml"):
         shutil.copy(ROOT / "annotations" / name, folder)
     return StageRunner(folder)
 
