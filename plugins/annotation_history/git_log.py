@@ -36,9 +36,14 @@ def git_log(folder: Path, git: str = "git") -> str | None:
                f"--format={RECORD}%h{UNIT}%aI{UNIT}%s", "--name-only", "--", "."]
     try:
         result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+        if result.returncode == 0:
+            return result.stdout
+        # a repository without a commit yet has an empty history, not an unavailable one
+        inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=folder, env=env,
+                                capture_output=True, text=True, timeout=30)
+        return "" if inside.returncode == 0 and inside.stdout.strip() == "true" else None
     except (OSError, subprocess.SubprocessError):  # no git binary, or it hung
         return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def parse_log(text: str) -> dict[str, list[Revision]]:

@@ -40,8 +40,8 @@ def _sources(entry: dict) -> list[dict]:
                 "title": source.get("title", "")}
         if source.get("publisher"):
             body["creator"] = {"type": "Organization", "name": source["publisher"]}
-        if source.get("date"):
-            body["created"] = _datetime(source["date"])
+        if source.get("date"):  # as written: a year or a month is not an xsd:dateTime
+            body["dcterms:issued"] = str(source["date"])
         bodies.append(body)
     return bodies
 
