@@ -330,8 +330,11 @@ def test_a_report_reads_and_searches_offline_after_one_visit(browser, stoppable_
         httpd.server_close()
         context.set_offline(True)
         page.reload()
-        assert "台州" in page.locator("#p1").inner_text()
-        page.wait_for_function("() => window.TERMS && Object.keys(window.TERMS).length > 0")  # popover data
+        assert "过去五年工作回顾" in page.locator("#p1").inner_text()
+        # its annotations: the popovers' data and the export, from the worker's cache
+        fetched = page.evaluate("() => Promise.all(['terms-data.js', 'annotations.jsonld'].map("
+                                "name => fetch(name).then(r => r.text())))")
+        assert fetched[0].startswith("window.TERMS = ") and json.loads(fetched[1])["type"] == "AnnotationCollection"
         page.goto(f"{base}/search.html?q=%E8%85%BE%E7%AC%BC%E6%8D%A2%E9%B8%9F")  # 腾笼换鸟
         page.wait_for_selector(".search-result-link")
         hrefs = page.eval_on_selector_all(".search-result-link", "links => links.map(a => a.getAttribute('href'))")
