@@ -145,6 +145,16 @@ def test_the_build_writes_and_links_each_export(quick_site, resolved):
         assert f'<link rel="alternate" type="application/ld+json" href="../{slug}/{EXPORT_NAME}"' in page
 
 
+def test_the_text_selectors_count_in_is_the_pages_block_text(quick_site, resolved):
+    """The README's definition, read from the page as a browser would: the
+    `data-block` elements' text without `data-ui`, joined with newlines."""
+    from html_blocks import parse
+
+    for parsed in resolved.reports:
+        page = parse((quick_site / parsed.slug / "index.html").read_text(encoding="utf-8"))
+        assert "\n".join(b["text"] for b in page.blocks) == report_text(parsed.blocks)[0]
+
+
 def test_reanchor_moves_annotations_to_a_new_version_and_lists_the_lost(resolved):
     parsed = resolved.report(FIXTURE_REPORT)
     text, _starts = report_text(parsed.blocks)
