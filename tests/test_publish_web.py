@@ -353,6 +353,37 @@ def test_a_report_reads_and_searches_offline_after_one_visit(browser, stoppable_
         context.close()
 
 
+def test_a_new_build_replaces_the_offline_copy_on_the_next_visit(browser, tmp_path, quick_site):
+    import shutil
+
+    from web_publish.offline import write_worker
+
+    copy = tmp_path / "site"
+    shutil.copytree(quick_site, copy)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(copy)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/{TAIZHOU}/index.html")
+        page.wait_for_selector("html[data-offline=ready]")
+        # a new build is published: a corrected page, so a new worker with a new version
+        report = copy / TAIZHOU / "index.html"
+        report.write_text(report.read_text(encoding="utf-8").replace("</main>", "<p id=new-build>新</p></main>"), encoding="utf-8")
+        version = write_worker(copy, ROOT / "theme" / "offline" / "service-worker.js", [TAIZHOU, FIXTURE_REPORT])["version"]
+        page.reload()
+        page.wait_for_function("""async version => {
+            const names = await caches.keys();
+            if (names.length !== 1 || names[0] !== "reports-offline-" + version) return false;
+            const page = await (await caches.open(names[0])).match("index.html");
+            return page && (await page.text()).includes("id=new-build");
+        }""", arg=version)
+    finally:
+        context.close()
+        httpd.shutdown()
+
+
 def test_no_worker_from_file_urls(open_page, quick_site):
     page = open_page((quick_site / TAIZHOU / "index.html").as_uri())
     page.wait_for_load_state("load")

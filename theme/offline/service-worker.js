@@ -62,7 +62,9 @@ self.addEventListener("message", function (event) {
 
 function fromNetwork(request, cache) {
   return fetch(request).then(function (response) {
-    if (response.ok && response.type === "basic") cache.put(request, response.clone());
+    // whole files only (a 206 cannot be cached), and no PDF: a phone's storage is for reading
+    var keep = response.status === 200 && response.type === "basic" && !/\.pdf$/i.test(new URL(request.url).pathname);
+    if (keep) cache.put(request, response.clone()).catch(function () {});
     return response;
   });
 }
