@@ -132,7 +132,6 @@ def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--settings", help="settings file (default: pelicanconf.py; publishconf.py for the web)")
     parser.add_argument("--content", help="content folder (default: content/)")
     parser.add_argument("--annotations", help="annotations folder (default: annotations/)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (a quicker preview)")
@@ -160,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     add_source_options(b)
     c = sub.add_parser("check", help="validate content and annotations")
     add_source_options(c)
+    for command in (b, c):
+        command.add_argument("--settings", help="settings file (default: pelicanconf.py; publishconf.py for the web)")
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--output", default="output")

@@ -22,7 +22,6 @@ from .text import DEFINITION, report_text
 EXPORT_NAME = "annotations.jsonld"
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld",
            {"textDefinition": "dcterms:description", "textSha256": "http://spdx.org/rdf/terms#checksumValue"}]
-MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
 def _datetime(date) -> str:
