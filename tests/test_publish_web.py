@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, FIXTURE_REPORT, ROOT, TAIZHOU, QuietHandler, run_build
+from conftest import FIXTURE_REPORT, ROOT, TAIZHOU, QuietHandler, run_build
 
 import build
 from annotation_history.git_log import file_revisions, parse_log
@@ -175,22 +175,18 @@ def test_reanchor_moves_annotations_to_a_new_version_and_lists_the_lost(resolved
     assert outcome.collection["total"] == len(items(outcome.collection))
 
 
-def test_reanchor_command_reads_a_built_export(quick_site, tmp_path):
-    text_file = tmp_path / "new.txt"
-    from library.resolve import resolve  # noqa: F401  (the export's text, as the tool documents it)
-
-    collection = json.loads((quick_site / FIXTURE_REPORT / EXPORT_NAME).read_text(encoding="utf-8"))
-    first = items(collection)[0]
-    position = selectors_of(first)["TextPositionSelector"]
-    exact = selectors_of(first)["TextQuoteSelector"]["exact"]
-    # rebuild the text around what the export says: enough to prove the command end to end
-    text_file.write_text("x" * position["start"] + exact, encoding="utf-8")
+def test_reanchor_command_reads_a_built_export(quick_site, resolved, tmp_path):
+    text = "（修订稿）\n" + report_text(resolved.report(FIXTURE_REPORT).blocks)[0]  # a line added at the top
+    (tmp_path / "new.txt").write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "reanchor.py"), str(quick_site / FIXTURE_REPORT / EXPORT_NAME),
-                             "--text", str(text_file), "--output", str(tmp_path / "out.jsonld")],
+                             "--text", str(tmp_path / "new.txt"), "--output", str(tmp_path / "out.jsonld")],
                             capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 1 and "orphaned" in result.stderr  # the rest of the text is gone
+    assert result.returncode == 0, result.stderr
     written = json.loads((tmp_path / "out.jsonld").read_text(encoding="utf-8"))
-    assert written["type"] == "AnnotationCollection" and written["total"] >= 1
+    assert f"reanchor: 0 kept, {written['total']} moved, 0 fuzzy, 0 orphaned" in result.stderr
+    for annotation in items(written):
+        chosen = selectors_of(annotation)
+        assert apply_quote(text, chosen["TextQuoteSelector"]) == apply_position(text, chosen["TextPositionSelector"])
 
 
 def test_reanchor_command_reads_a_report_folder(quick_site, library, tmp_path):
@@ -305,39 +301,66 @@ def test_history_is_unavailable_without_a_repository_or_a_git_binary(tmp_path):
 
 # ---- offline ----------------------------------------------------------------------------
 
-def test_worker_version_changes_with_what_it_caches(quick_site, tmp_path):
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def offline_site(library, tmp_path_factory) -> tuple[Path, int]:
+    """A publishing build of the test library (it holds the service worker), for
+    a local server at a port chosen beforehand: its SITEURL."""
+    content, annotations = library
+    port = free_port()
+    output = tmp_path_factory.mktemp("offline") / "output"
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--no-pdf", "--settings", "publishconf.py",
+                             "--content", str(content), "--annotations", str(annotations), "--output", str(output)],
+                            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "SITEURL": f"http://127.0.0.1:{port}"})
+    assert result.returncode == 0, result.stderr
+    return output, port
+
+
+def serve(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """A server the test stops: then nothing reaches the network, whatever the
+    browser's offline emulation covers (a service worker's own requests included)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def stop(httpd: http.server.ThreadingHTTPServer) -> None:
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_worker_version_changes_with_what_it_caches(offline_site, tmp_path):
     import shutil
 
+    site, _port = offline_site
     copy = tmp_path / "site"
-    shutil.copytree(quick_site, copy)
+    shutil.copytree(site, copy)
     before = manifest(copy, [TAIZHOU, FIXTURE_REPORT])
     assert f"{TAIZHOU}/{EXPORT_NAME}" in before["reports"][TAIZHOU]
     assert any(p.startswith("search/") for p in before["shell"]) and "search.html" in before["shell"]
     (copy / TAIZHOU / EXPORT_NAME).write_text("{}", encoding="utf-8")
     assert manifest(copy, [TAIZHOU, FIXTURE_REPORT])["version"] != before["version"]
-    worker = (quick_site / "sw.js").read_text(encoding="utf-8")
+    worker = (site / "sw.js").read_text(encoding="utf-8")
     assert worker.startswith("self.OFFLINE = {") and f'"{TAIZHOU}/terms-data.js"' in worker
 
 
-@pytest.fixture
-def stoppable_server(quick_site):
-    """A server this test can stop: then nothing reaches the network, whatever
-    the browser's offline emulation covers (service workers included)."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(quick_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-def test_a_report_reads_and_searches_offline_after_one_visit(browser, stoppable_server):
-    httpd, base = stoppable_server
+def test_a_report_reads_and_searches_offline_after_one_visit(browser, offline_site):
+    site, port = offline_site
+    base = f"http://127.0.0.1:{port}"
+    httpd = serve(site, port)
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(f"{base}/{TAIZHOU}/index.html")
         page.wait_for_selector("html[data-offline=ready]")
-        httpd.shutdown()
-        httpd.server_close()
+        stop(httpd)
         context.set_offline(True)
         page.reload()
         assert "过去五年工作回顾" in page.locator("#p1").inner_text()
@@ -351,22 +374,22 @@ def test_a_report_reads_and_searches_offline_after_one_visit(browser, stoppable_
         assert any(TAIZHOU in h for h in hrefs)
     finally:
         context.close()
+        stop(httpd)
 
 
-def test_a_new_build_replaces_the_offline_copy_on_the_next_visit(browser, tmp_path, quick_site):
+def test_a_new_build_replaces_the_offline_copy_on_the_next_visit(browser, tmp_path, offline_site):
     import shutil
 
     from web_publish.offline import write_worker
 
+    site, port = offline_site
     copy = tmp_path / "site"
-    shutil.copytree(quick_site, copy)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(copy)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    shutil.copytree(site, copy)
+    httpd = serve(copy, port)
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(f"{base}/{TAIZHOU}/index.html")
+        page.goto(f"http://127.0.0.1:{port}/{TAIZHOU}/index.html")
         page.wait_for_selector("html[data-offline=ready]")
         # a new build is published: a corrected page, so a new worker with a new version
         report = copy / TAIZHOU / "index.html"
@@ -381,10 +404,13 @@ def test_a_new_build_replaces_the_offline_copy_on_the_next_visit(browser, tmp_pa
         }""", arg=version)
     finally:
         context.close()
-        httpd.shutdown()
+        stop(httpd)
 
 
-def test_no_worker_from_file_urls(open_page, quick_site):
+def test_no_worker_in_a_local_build_for_file_urls(open_page, quick_site):
+    assert not (quick_site / "sw.js").exists()
+    html = (quick_site / TAIZHOU / "index.html").read_text(encoding="utf-8")
+    assert "offline.js" not in html
     page = open_page((quick_site / TAIZHOU / "index.html").as_uri())
     page.wait_for_load_state("load")
     assert page.evaluate("() => document.documentElement.getAttribute('data-offline')") is None

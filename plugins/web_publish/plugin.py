@@ -5,7 +5,8 @@
 - a social image per report, `<slug>/social.png`, and one for the library;
 - `sitemap.xml` and `robots.txt`, when SITEURL is absolute (publishconf.py);
 - `_headers` (DEPLOY_HEADERS: Netlify, Cloudflare Pages) copied into the site;
-- `sw.js`, the service worker for reading offline (offline.py).
+- `sw.js`, the service worker for reading offline (offline.py), when
+  OFFLINE_WORKER is set (publishconf.py).
 A local build (pelicanconf.py) stays relative and works from file://.
 """
 from __future__ import annotations
@@ -23,7 +24,9 @@ SOCIAL_IMAGE = "social.png"
 # the one place for this plugin's settings and their defaults
 DEFAULTS = {
     "DEPLOY_HEADERS": "",  # a _headers file to copy into the site (publishconf.py sets deploy/_headers)
-    "OFFLINE_WORKER": "theme/offline/service-worker.js",  # "" leaves the service worker out
+    # the service worker's template (publishconf.py sets theme/offline/service-worker.js);
+    # "" in a local build: from file:// a service worker cannot run
+    "OFFLINE_WORKER": "",
 }
 
 
