@@ -54,13 +54,14 @@ def attach_revisions(annotations: dict, history: dict[str, list[Revision]] | Non
                                  for r in (history or {}).get(f"{folder}/{name}", [])]
 
 
-def feed_items(annotations: dict, kinds: dict[str, str], author: str = "") -> list[FeedItem]:
+def feed_items(annotations: dict, kinds: dict[str, str], entry_title: str, author: str = "") -> list[FeedItem]:
     """One item per change to one entry, newest first."""
     items = []
     for kind in KIND_FOLDERS:
         for view in annotations.get(kind, []):
             for revision in view.get("revisions", []):
-                title = f"{kinds.get(kind[:-1], '')}：{entry_name(kind, view)} — {revision['summary']}"
+                title = entry_title.format(kind=kinds.get(kind[:-1], ""), name=entry_name(kind, view),
+                                           summary=revision["summary"])
                 summary = f"<p>{escape(revision['summary'])}</p>"
                 if view.get("short"):
                     summary += f"<p>{escape(str(view['short']))}</p>"
@@ -88,7 +89,8 @@ class HistoryGenerator(Generator):
         from labels import labels
 
         ui = labels(self.settings)
-        items = feed_items(self.context.get("annotations") or {}, ui["search_kinds"], self.settings.get("SITENAME", ""))
+        items = feed_items(self.context.get("annotations") or {}, ui["search_kinds"], ui["feed_entry"],
+                           self.settings.get("SITENAME", ""))
         writer.write_feed(items, self.context, self.feed, feed_type="atom", feed_title=ui["feed_title"])
 
 

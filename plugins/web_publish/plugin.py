@@ -55,7 +55,7 @@ class PublishGenerator(Generator):
         name = self.settings.get("SITENAME", "")
         for parsed in self.library.reports:
             report = parsed.report
-            note = " · ".join(str(x) for x in (report.get("issued"), report.get("occasion")) if x)
+            note = " · ".join(str(x) for x in (report.get("delivered"), report.get("occasion")) if x)
             write_social_image(output / parsed.slug / SOCIAL_IMAGE, report.title, str(report.get("issuer", "")), name, note)
         count = len(self.library.reports)
         years = sorted({r.report.year for r in self.library.reports if r.report.year})

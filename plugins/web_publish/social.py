@@ -69,9 +69,10 @@ def social_image(title: str, issuer: str, site_name: str, note: str = "") -> byt
         draw.text((MARGIN, y), line, font=heading, fill=INK)
         y += 96
     draw.line((MARGIN, y + 20, MARGIN + 160, y + 20), fill=ACCENT, width=4)
-    draw.text((MARGIN, y + 48), issuer, font=_font(400, 40), fill=INK)
-    if note:
-        draw.text((MARGIN, HEIGHT - 90), note, font=small, fill=MUTED)
+    for line in wrap(issuer, _font(400, 40), WIDTH - 2 * MARGIN, 1):
+        draw.text((MARGIN, y + 48), line, font=_font(400, 40), fill=INK)
+    for line in wrap(note, small, WIDTH - 2 * MARGIN, 1):
+        draw.text((MARGIN, HEIGHT - 90), line, font=small, fill=MUTED)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
