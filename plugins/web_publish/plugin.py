@@ -62,7 +62,7 @@ class PublishGenerator(Generator):
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
         from labels import labels
 
-        write_social_image(output / SOCIAL_IMAGE, name, labels(self.settings)["social_library"].format(count=count, years=span), name)
+        write_social_image(output / SOCIAL_IMAGE, name, labels(self.settings)["social_library"].format(count=count, years=span), "")
 
 
 def finish(pelican) -> None:

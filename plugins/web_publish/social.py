@@ -63,7 +63,8 @@ def social_image(title: str, issuer: str, site_name: str, note: str = "") -> byt
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 16), fill=ACCENT)
     small, heading = _font(400, 34), _font(700, 72)
-    draw.text((MARGIN, 70), site_name, font=small, fill=ACCENT)
+    if site_name:  # the library's own image has the site's name as its title
+        draw.text((MARGIN, 70), site_name, font=small, fill=ACCENT)
     y = 170
     for line in wrap(title, heading, WIDTH - 2 * MARGIN, 3):
         draw.text((MARGIN, y), line, font=heading, fill=INK)
