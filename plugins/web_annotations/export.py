@@ -92,6 +92,8 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
             place = anchor.place
             start, end, aim = target(place.block, place.start, place.end)
             body = [_page(f"{root}threads/{thread_id}.html", thread.get("title", thread_id), "linking")]
+            if thread.get("reviewed"):
+                body[0]["modified"] = _datetime(thread["reviewed"])
             if anchor.note:
                 body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
             body += _sources(thread)
