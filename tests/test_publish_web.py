@@ -248,6 +248,8 @@ def test_local_build_stays_relative_without_sitemap_or_canonical(quick_site):
 # ---- revisions and the feed -------------------------------------------------------------
 
 def test_revisions_and_feed_come_from_git_history(published):
+    if file_revisions(ROOT / "annotations") is None:
+        pytest.skip("this copy of the project has no git history (a tarball): see the test below")
     git = subprocess.run(["git", "log", "-1", "--format=%h %s", "--", "annotations/terms/5a-jingqu.yml"],
                          capture_output=True, text=True, cwd=ROOT).stdout.split(" ", 1)
     page = (published / "terms" / "5a-jingqu.html").read_text(encoding="utf-8")
