@@ -374,6 +374,9 @@ def test_a_report_reads_and_searches_offline_after_one_visit(browser, offline_si
         page.wait_for_selector(".search-result-link")
         hrefs = page.eval_on_selector_all(".search-result-link", "links => links.map(a => a.getAttribute('href'))")
         assert any(TAIZHOU in h for h in hrefs)
+        # and a result opens its paragraph, highlighted (the page from the cache, whatever its ?hl=)
+        page.locator(f".search-result-link[href*='{TAIZHOU}/index.html']").first.click()
+        page.wait_for_selector("mark.search-hit")
     finally:
         context.close()
         stop(httpd)
