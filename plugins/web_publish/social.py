@@ -12,6 +12,19 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 PAPER, INK, ACCENT, MUTED = (250, 247, 240), (33, 29, 26), (158, 27, 27), (110, 100, 92)
 FAMILY = "Noto Serif CJK SC"
+# The Debian files report_pdf/fonts.py names (SOURCES). Not imported from there: that
+# package imports WeasyPrint (1.1 s, measured), which a --no-pdf build never needs.
+FONT_FILES = {
+    400: Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    700: Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"),
+}
+MSG_NO_FONT = "{path} is missing: install the Debian package fonts-noto-cjk (make does)"
+
+
+class FontMissing(Exception):
+    """The machine's set-up, not our bug (build_errors.py)."""
+
+    user_error = True
 
 
 @lru_cache(maxsize=8)
@@ -25,14 +38,13 @@ def _face_index(path: str) -> int:
     raise RuntimeError(f"{path} holds no '{FAMILY}' face")
 
 
-def _font(weight: int, size: int):
+@lru_cache(maxsize=8)
+def _font(weight: int, size: int):  # the collection is 20 MB: open each size once
     from PIL import ImageFont
 
-    from report_pdf.fonts import SOURCES, FontError
-
-    path = SOURCES[weight]
+    path = FONT_FILES[weight]
     if not path.exists():
-        raise FontError(f"{path} is missing: install the Debian package fonts-noto-cjk (make does)")
+        raise FontMissing(MSG_NO_FONT.format(path=path))
     return ImageFont.truetype(str(path), size, index=_face_index(str(path)))
 
 
