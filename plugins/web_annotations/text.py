@@ -5,7 +5,8 @@ each block of the report (heading or paragraph, as report_markdown/blocks.py
 records it in `env["blocks"]`: the characters a reader sees, without anything
 the site adds, which is marked `data-ui`), in document order, joined with one
 "\\n" between blocks. Positions count Unicode code points from 0 (a Python
-`str` index), end exclusive, as the W3C TextPositionSelector does.
+`str` index; not UTF-16 code units as in a JavaScript string), end exclusive,
+as the W3C TextPositionSelector does.
 """
 from __future__ import annotations
 
