@@ -5,12 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all build test check serve bench lock system-build system-test clean
+.PHONY: all build publish test check serve bench lock system-build system-test clean
 
 all: build
 
 build: $(VENV)/.installed node_modules/.installed system-build
 	$(PY) build.py build
+
+# The site for the web: absolute URLs (SITEURL=https://… make publish), sitemap,
+# robots.txt and _headers; copy output/ to any static host (README: Deployment).
+publish: $(VENV)/.installed node_modules/.installed system-build
+	$(PY) build.py build --settings publishconf.py
 
 test: $(VENV)/.installed node_modules/.installed system-test
 	$(PY) -m pytest

@@ -2,6 +2,7 @@
 """One entry point for editors and CI.
 
     python build.py build [--output DIR]   check, then build site (and PDF) into output/
+    python build.py build --settings publishconf.py   the same with absolute URLs, for the web
     python build.py check                  validate content and annotations; exit 1 on problems
     python build.py serve [--port N]       build, serve on localhost, rebuild on changes
     python build.py new term 腾笼换鸟        scaffold an annotation file (term | thread | indicator)
@@ -31,10 +32,13 @@ from build_errors import MSG_BUG, BuildError, ErrorCollector, describe_exception
 MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
 
 
+SETTINGS_FILE = ROOT / "pelicanconf.py"  # --settings publishconf.py for `make publish`
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / "pelicanconf.py"), override=overrides or {})
+    return read_settings(str(SETTINGS_FILE), override=overrides or {})
 
 
 def run_checks(settings: dict) -> list:
@@ -134,6 +138,9 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
 
 
 def source_overrides(args: argparse.Namespace) -> dict:
+    global SETTINGS_FILE
+    if getattr(args, "settings", None):
+        SETTINGS_FILE = Path(args.settings).resolve()
     overrides = {}
     if args.content:
         overrides["PATH"] = str(Path(args.content).resolve())
@@ -152,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     add_source_options(b)
     c = sub.add_parser("check", help="validate content and annotations")
     add_source_options(c)
+    for command in (b, c):
+        command.add_argument("--settings", help="settings file (default: pelicanconf.py; publishconf.py for the web)")
     s = sub.add_parser("serve", help="live preview on localhost")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--output", default="output")

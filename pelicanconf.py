@@ -41,7 +41,7 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["report_markdown", "reports", "annotations", "search_index", "report_pdf"]
+PLUGINS = ["report_markdown", "reports", "annotations", "annotation_history", "search_index", "web_annotations", "web_publish", "report_pdf"]
 MARKDOWN_IT_PLUGINS = [
     "report_markdown.blocks:safe_attrs_plugin",
     "report_markdown.blocks:block_ids_plugin",

@@ -18,6 +18,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SAMPLE_URLS = {  # URL → the longest lifetime it may have, in seconds
     "/": 3600, "/index.html": 3600, "/search.html": 3600, "/terms/rcep.html": 3600,
     "/theme/css/site.css": 86400, "/theme/js/search.js": 86400, "/report.pdf": 86400,
+    "/sw.js": 0, "/taizhou-2022/annotations.jsonld": 3600, "/feeds/annotations.atom.xml": 3600,
     "/search/report.8a2c23c33d.js": None, "/search/lunr-2.3.9.min.js": None,  # None: immutable
 }
 

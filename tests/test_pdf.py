@@ -205,10 +205,10 @@ def test_xmp_claims_pdfa_3u_with_archival_metadata(pdf):
     assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
 
 
-def test_sources_and_annotations_attached_with_relationships(pdf, report_html):
+def test_sources_and_annotations_attached_with_relationships(pdf, report_html, site):
     attached = {name: spec for name, spec in pdf.attachments.items()}
     markdown, source = f"{TAIZHOU}.md", f"{TAIZHOU}.txt"
-    assert set(attached) == {markdown, "annotations.json", source}
+    assert set(attached) == {markdown, "annotations.json", source, "annotations.jsonld"}
     assert attached[markdown].get_file().read_bytes() == (REPORT_FOLDER / "report.md").read_bytes()
     assert attached[source].get_file().read_bytes() == report_source().read_bytes()
     bundle = json.loads(attached["annotations.json"].get_file().read_bytes())
@@ -216,9 +216,13 @@ def test_sources_and_annotations_attached_with_relationships(pdf, report_html):
     terms_here = set(re.findall(r'data-term="([^"]+)"', report_html))
     assert bundle["report"] == TAIZHOU and {t["id"] for t in bundle["terms"]} >= terms_here
     assert "qingyu-kechuangyuan" not in {t["id"] for t in bundle["terms"]}
+    # the W3C Web Annotation export, the same bytes as the site's <slug>/annotations.jsonld
+    exported = attached["annotations.jsonld"].get_file().read_bytes()
+    assert exported == (site / TAIZHOU / "annotations.jsonld").read_bytes()
     relationships = {name: str(spec.obj.AFRelationship) for name, spec in attached.items()}
-    assert relationships == {markdown: "/Source", source: "/Source", "annotations.json": "/Supplement"}
-    assert len(pdf.Root.AF) == 3
+    assert relationships == {markdown: "/Source", source: "/Source", "annotations.json": "/Supplement",
+                             "annotations.jsonld": "/Supplement"}
+    assert len(pdf.Root.AF) == 4
     for spec in attached.values():
         params = spec.get_file().obj.Params
         assert str(params.CreationDate) == str(params.ModDate) == "D:20220414160000Z"

@@ -67,6 +67,7 @@ def human_size(size: int) -> str:
 
 def _attachments(settings: dict, report: dict, annotations: dict, labels: dict) -> list[Attached]:
     from reports.config import MARKDOWN_NAME, REPORTS_DIR
+    from web_annotations.export import EXPORT_NAME, export_bytes
 
     folder = Path(settings["PATH"]) / REPORTS_DIR / report["slug"]
     source_file = folder / report["source"]["file"]
@@ -77,6 +78,8 @@ def _attachments(settings: dict, report: dict, annotations: dict, labels: dict) 
         Attached(f"{report['slug']}.md", (folder / MARKDOWN_NAME).read_bytes(), described["markdown"], "Source"),
         Attached(f"{report['slug']}.txt", source_file.read_bytes(), described["source"], "Source"),
         Attached("annotations.json", bundle, described["annotations"], "Supplement"),
+        # the same W3C Web Annotation export as the site's <slug>/annotations.jsonld
+        Attached(EXPORT_NAME, export_bytes(settings, report["slug"]), described["web_annotations"], "Supplement"),
     ]
 
 
