@@ -22,6 +22,20 @@ def markdown(text: str) -> str:
     return _md.render(text or "")
 
 
+def definition_renderers(labels: dict) -> dict[str, MarkdownIt]:
+    """A definition three ways (citations.py): source markers linked to the
+    term page's source list, plain superscripts for the PDF glossary, and
+    dropped for the popover, which has no source list to point to."""
+    from .citations import LINKED, PLAIN, STRIPPED, citations_plugin
+
+    renderers = {}
+    for mode in (LINKED, PLAIN, STRIPPED):
+        md = MarkdownIt("commonmark", {"html": False})
+        citations_plugin(md, mode=mode, labels=labels)
+        renderers[mode] = md
+    return renderers
+
+
 def sort_key(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
@@ -51,10 +65,11 @@ def _report_ref(parsed) -> dict:
     return {"slug": report.slug, "title": report.title, "year": report.year, "url": report.url}
 
 
-def term_views(library, labels: dict[str, str]) -> list[dict]:
+def term_views(library, labels: dict[str, str], cite_labels: dict | None = None) -> list[dict]:
     names = {t["id"]: t.get("term", t["id"]) for t in library.annotations.terms if isinstance(t.get("id"), str)}
     reports = {r.slug: r for r in library.reports}
     paths = {r.slug: block_paths(r) for r in library.reports}
+    render = definition_renderers(cite_labels or {})
     views = []
     for term in library.annotations.terms:
         if not isinstance(term.get("id"), str):
@@ -76,7 +91,9 @@ def term_views(library, labels: dict[str, str]) -> list[dict]:
             "sort": sort_key(term.get("term", "")),
             "initial": initial(term.get("term", "")),
             "category_label": labels.get(term.get("category"), term.get("category", "")),
-            "definition_html": markdown(term.get("definition", "")),
+            "definition_html": render["linked"].render(term.get("definition", "")),  # term page
+            "definition_print_html": render["plain"].render(term.get("definition", "")),  # PDF glossary
+            "definition_plain_html": render["stripped"].render(term.get("definition", "")),  # popover
             "uses": uses,
             "occurrences": [o for use in uses for o in use["occurrences"]],
             "reports": [use["report"]["slug"] for use in uses],
