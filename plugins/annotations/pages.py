@@ -27,7 +27,8 @@ class AnnotationPagesGenerator(Generator):
         chart = _chart_function()
         indicators = views.indicator_views(self.library, ui)
         for indicator in indicators:
-            indicator["chart_svg"] = chart(indicator) if chart else ""
+            # one value is a number, not a chart: the page and the PDF show it in the table alone
+            indicator["chart_svg"] = chart(indicator) if chart and len(indicator["values_sorted"]) > 1 else ""
         self.context["LABELS"] = ui
         self.context["annotations"] = {
             "terms": terms,

@@ -150,15 +150,35 @@ def _block_index(parsed, block_id: str) -> int:
     return next((i for i, b in enumerate(parsed.blocks) if b["id"] == block_id), 0)
 
 
-def growth_needed(unit: str, start: dict, target: dict, ui: dict) -> str:
-    """What a target asks for each year: points for ratios, a compound rate otherwise."""
+POINTS, GAP, COMPOUND, NONE = "points", "gap", "compound", "none"  # an indicator's `growth`
+
+
+def growth_kind(indicator: dict) -> str:
+    """How a target is compared with the value before it (the indicator's
+    `growth`): percentage points a year for a share, a compound rate otherwise."""
+    unit = str(indicator.get("unit", "")).strip()
+    default = POINTS if unit in ("%", "个百分点") or unit.endswith("%") else COMPOUND
+    return indicator.get("growth") or default
+
+
+def _points(step: float) -> str:
+    return f"{abs(step):.2f}".rstrip("0").rstrip(".")
+
+
+def growth_needed(kind: str, start: dict, target: dict, ui: dict) -> str:
+    """What a target asks for. A yearly rate (GDP growth 6.4% → 7%) is compared
+    in percentage points, once: 'a yearly growth of the growth rate' means
+    nothing. A share moves by points a year; anything else by a compound rate."""
     years = target["year"] - start["year"]
-    if years <= 0 or start["value"] in (0, None):
+    if kind == NONE or years <= 0 or start["value"] is None:
         return ""
-    if unit.strip() in ("%", "个百分点") or unit.endswith("%"):
-        step = (target["value"] - start["value"]) / years
-        return ui["growth_points"].format(direction=ui["growth_up"] if step >= 0 else ui["growth_down"], step=f"{abs(step):.2f}")
-    if start["value"] < 0 or target["value"] < 0:
+    step = target["value"] - start["value"]
+    direction = ui["growth_up"] if step >= 0 else ui["growth_down"]
+    if kind == GAP:
+        return ui["growth_gap"].format(year=start["year"], direction=direction, step=_points(step))
+    if kind == POINTS:
+        return ui["growth_points"].format(direction=direction, step=_points(step / years))
+    if start["value"] <= 0 or target["value"] < 0:
         return ""
     rate = (math.pow(target["value"] / start["value"], 1 / years) - 1) * 100
     return ui["growth_rate"].format(rate=f"{rate:.1f}")
@@ -187,7 +207,7 @@ def indicator_views(library, ui: dict) -> list[dict]:
         for value in values:
             if value.get("kind") == "target":
                 earlier = [k for k in known if k["year"] < value["year"]]
-                value["growth"] = growth_needed(indicator.get("unit", ""), earlier[-1], value, ui) if earlier else ""
+                value["growth"] = growth_needed(value.get("growth") or growth_kind(indicator), earlier[-1], value, ui) if earlier else ""
         views.append({**indicator, "values_sorted": values, "reports": sorted({v["report"] for v in values if v["report"]})})
     # in the order the library first states them (newest report first, then report order)
     order = {(r.slug, b["id"]): (i, j) for i, r in enumerate(library.reports) for j, b in enumerate(r.blocks)}
