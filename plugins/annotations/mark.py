@@ -120,7 +120,10 @@ def mark_library(library, labels: dict) -> Marked:
             block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
             if block_id and block_id in wanted:
                 inline = parsed.tokens[index + 1]
-                inline.children, kept = ranges.apply(inline.children or [], wanted[block_id])
+                # in a heading only terms: an anchor there would carry its cross-references
+                # (“参见第N页”) into the heading, and so into the PDF bookmark
+                items = [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
+                inline.children, kept = ranges.apply(inline.children or [], items)
                 applied += [(block_id, r.key) for r in kept]
         result.anchors |= {key[1] for _block, key in applied if key[0] == "anchor"}
         result.terms[parsed.slug] = [(block, key[1]) for block, key in applied if key[0] == "term"]
