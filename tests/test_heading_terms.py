@@ -30,3 +30,25 @@ def test_the_site_marks_a_heading_term_and_every_member_of_a_combined_name(repor
     assert page.xpath('//h3[@id="p2-s3"]//a[@data-term="shuangxunhuan"]')
     members = {a.text_content() for a in page.xpath('//a[@data-term="san-jia-zhizao"]')}
     assert members == {"“数字+制造”", "“创新+制造”", "“品牌+制造”"}
+
+
+def test_every_form_that_occurs_is_marked_at_least_once(report_html):
+    """Issue 15: each member of a combined name (六医统筹 beside 三医联动,
+    潮店经济 beside 首店经济 …) is a link somewhere in the report."""
+    from build import load_settings
+    from library.resolve import resolve
+
+    from conftest import TAIZHOU
+
+    library = resolve(load_settings())
+    parsed = library.report(TAIZHOU)
+    page = lxml.html.fromstring(report_html)
+    linked = {(a.get("data-term"), a.text_content()) for a in page.xpath('//a[@data-term]')}
+    wanted = set()
+    for term in library.annotations.terms:
+        if term.get("mark") == "none" or term.get("occurrences"):
+            continue
+        for hit in library.term_hits.get(term["id"], []):
+            if hit.report == TAIZHOU:
+                wanted.add((term["id"], parsed.by_id[hit.block]["text"][hit.start:hit.end]))
+    assert len(wanted) > 150 and wanted - linked == set()
