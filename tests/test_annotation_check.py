@@ -21,7 +21,7 @@ match:
 category: slogan
 short: 淘汰落后产能、引入新兴产业的产业升级方针。
 definition: |
-  浙江省推动产业转型升级的提法：把落后、低效的产能腾出空间，引进和培育高质量的产业与企业，实现结构优化。报告把它与凤凰涅槃并提，作为2022年推动高质量发展的抓手。
+  浙江省推动产业转型升级的提法：把落后、低效的产能腾出空间，引进和培育高质量的产业与企业，实现结构优化。[1]报告把它与凤凰涅槃并提，作为2022年推动高质量发展的抓手。[报告]
 sources:
   - title: 示例出处
     url: https://www.zj.gov.cn/
@@ -140,7 +140,7 @@ def test_misspelt_reference_suggests_the_closest_id(folder):
 def test_unsafe_link_bad_date_and_all_problems_in_one_run(folder):
     path = write(folder, "terms", "tenglong", GOOD_TERM.replace("https://www.zj.gov.cn/", "javascript:alert(1)")
                  .replace("reviewed: 2026-11-28", "reviewed: 2026-02-30")
-                 .replace("结构优化。", "结构优化。[点此](ftp://example.com)"))
+                 .replace("结构优化。", "结构优化[点此](ftp://example.com)。"))
     result = check(folder)
     assert result.returncode == 1
     assert f"{path}:12:5: sources.0.url: 'javascript:alert(1)' does not match" in result.stderr

@@ -98,8 +98,9 @@ def _collect(ann: Annotations, settings: dict) -> list[Problem]:
                                      other=f"{other.path}:{other.where('id')[0]}"), "choose another id"))
         first_owner.setdefault(key, entry)
         problems += _dates_and_links(entry)
+    from .citations import check_citations  # a marker on every definition sentence (issue 15)
     from .sources import check_sources  # cited domains against annotations/sources.yml (issue 15)
-    problems += check_text(ann)
+    problems += check_text(ann) + check_citations(ann)
     return problems + check_sources(ann, settings)
 
 
@@ -142,8 +143,11 @@ def _dates_and_links(entry: Entry) -> list[Problem]:
 
 
 def definition_length(text: str) -> int:
-    """Characters a reader reads: punctuation, quotes and spaces do not count."""
-    return sum(1 for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+    """Characters a reader reads: punctuation, quotes, spaces and the source
+    markers ([1], [报告], [推断]: citations.py) do not count."""
+    from .citations import strip_markers
+
+    return sum(1 for ch in strip_markers(text) if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 def _check_refs(entry: Entry, field: str, kind: str, known: dict) -> list[Problem]:

@@ -7,7 +7,9 @@ wraps in every paragraph
 - thread anchors' quotes in `<span class="anchor" data-thread="<id>" id="<id>-<n>">`,
 - numbers that state an indicator value in
   `<a class="indicator-value" data-indicator="<id>" href="../indicators.html#<id>">`,
-never changing a character (see ranges.py). Headings are left plain.
+never changing a character (see ranges.py). A term is marked in a heading too
+(“双循环” in a part-二 heading): there it does not use up its section's first
+mark, so the paragraph below still gets one (and, in the PDF, the footnote).
 
 Every report is marked before any is rendered: an anchor that could not be
 shown (it would break the markup) gets no links to it, from any report.
@@ -37,27 +39,33 @@ class Marked:
 
 
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
+    """Occurrences to mark, by the term's policy. "First per section" counts
+    each form apart, so that every member of a combined name (“数字+制造”
+    “创新+制造”“品牌+制造”) is marked, not only the first one read."""
     marked: dict[str, list[ranges.Range]] = {}
     for term in library.annotations.terms:
         hits = [h for h in library.term_hits.get(term.get("id"), []) if h.report == parsed.slug]
         policy = term.get("mark", "first-per-section")
         chosen = set(term.get("occurrences") or [])
-        seen_sections: set[str] = set()
+        seen_sections: set[tuple[str, str]] = set()
         for number, hit in enumerate(hits, 1):
             block = parsed.by_id[hit.block]
-            if block["kind"] != "paragraph" or policy == "none":
+            if block["kind"] not in ("paragraph", "heading") or policy == "none":
                 continue
+            form = block["text"][hit.start:hit.end]
+            heading = block["kind"] == "heading"
             if chosen:
                 take = number in chosen
-            elif policy == "all":
+            elif policy == "all" or heading:
                 take = True
             elif policy == "first":
-                take = not seen_sections
+                take = not {s for s in seen_sections if s[1] == form}
             else:
-                take = block["section"] not in seen_sections
+                take = (block["section"], form) not in seen_sections
             if not take:
                 continue
-            seen_sections.add(block["section"])
+            if not heading:
+                seen_sections.add((block["section"], form))
             marked.setdefault(hit.block, []).append(ranges.Range(
                 hit.start, hit.end, "a",
                 {"class": "term", "data-term": term["id"], "href": f"{ROOT}terms/{term['id']}.html"},
@@ -109,10 +117,13 @@ def mark_library(library, labels: dict) -> Marked:
                 wanted.setdefault(block, []).extend(items)
         applied = []
         for index, token in enumerate(parsed.tokens):
-            block_id = token.meta.get("block_id") if token.type == "paragraph_open" else None
+            block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
             if block_id and block_id in wanted:
                 inline = parsed.tokens[index + 1]
-                inline.children, kept = ranges.apply(inline.children or [], wanted[block_id])
+                # in a heading only terms: an anchor there would carry its cross-references
+                # (“参见第N页”) into the heading, and so into the PDF bookmark
+                items = [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
+                inline.children, kept = ranges.apply(inline.children or [], items)
                 applied += [(block_id, r.key) for r in kept]
         result.anchors |= {key[1] for _block, key in applied if key[0] == "anchor"}
         result.terms[parsed.slug] = [(block, key[1]) for block, key in applied if key[0] == "term"]

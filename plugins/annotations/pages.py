@@ -22,12 +22,13 @@ class AnnotationPagesGenerator(Generator):
         ui = labels(self.settings)
         self.library = resolve(self.settings)
         mark_library(self.library, ui)  # which anchors could be placed, before any page lists them
-        terms = views.term_views(self.library, views.category_labels(root))
+        terms = views.term_views(self.library, views.category_labels(root), ui.get("citations"))
         grade_term_views(terms, self.settings)  # source grades and the basis note (issue 15)
         chart = _chart_function()
         indicators = views.indicator_views(self.library, ui)
         for indicator in indicators:
-            indicator["chart_svg"] = chart(indicator) if chart else ""
+            # one value is a number, not a chart: the page and the PDF show it in the table alone
+            indicator["chart_svg"] = chart(indicator) if chart and len(indicator["values_sorted"]) > 1 else ""
         self.context["LABELS"] = ui
         self.context["annotations"] = {
             "terms": terms,
@@ -57,13 +58,16 @@ class AnnotationPagesGenerator(Generator):
 
 TERMS_DATA = "terms-data.js"  # beside each report page: the popovers of the terms in it
 POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url", "category_label", "basis_note")
+# The popover shows the definition without its source markers: it has no source
+# list for a number to point to; its link leads to the term page, which has both.
+POPOVER_FROM = {"definition_html": "definition_plain_html"}
 
 
 def terms_data_js(terms: list[dict]) -> str:
     """What a report's popovers show, as a script that sets `window.TERMS`:
     loaded with <script src>, so it works from file:// (no fetch). Only terms
     that occur in that report; `<` escaped so the data can never close a tag."""
-    data = {t["id"]: {k: t.get(k, "") for k in POPOVER_FIELDS} for t in terms}
+    data = {t["id"]: {k: t.get(POPOVER_FROM.get(k, k), t.get(k, "")) for k in POPOVER_FIELDS} for t in terms}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
     return f"window.TERMS = {text};\n"
 

@@ -22,6 +22,20 @@ def markdown(text: str) -> str:
     return _md.render(text or "")
 
 
+def definition_renderers(labels: dict) -> dict[str, MarkdownIt]:
+    """A definition three ways (citations.py): source markers linked to the
+    term page's source list, plain superscripts for the PDF glossary, and
+    dropped for the popover, which has no source list to point to."""
+    from .citations import LINKED, PLAIN, STRIPPED, citations_plugin
+
+    renderers = {}
+    for mode in (LINKED, PLAIN, STRIPPED):
+        md = MarkdownIt("commonmark", {"html": False})
+        citations_plugin(md, mode=mode, labels=labels)
+        renderers[mode] = md
+    return renderers
+
+
 def sort_key(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
@@ -51,10 +65,11 @@ def _report_ref(parsed) -> dict:
     return {"slug": report.slug, "title": report.title, "year": report.year, "url": report.url}
 
 
-def term_views(library, labels: dict[str, str]) -> list[dict]:
+def term_views(library, labels: dict[str, str], cite_labels: dict | None = None) -> list[dict]:
     names = {t["id"]: t.get("term", t["id"]) for t in library.annotations.terms if isinstance(t.get("id"), str)}
     reports = {r.slug: r for r in library.reports}
     paths = {r.slug: block_paths(r) for r in library.reports}
+    render = definition_renderers(cite_labels or {})
     views = []
     for term in library.annotations.terms:
         if not isinstance(term.get("id"), str):
@@ -76,7 +91,9 @@ def term_views(library, labels: dict[str, str]) -> list[dict]:
             "sort": sort_key(term.get("term", "")),
             "initial": initial(term.get("term", "")),
             "category_label": labels.get(term.get("category"), term.get("category", "")),
-            "definition_html": markdown(term.get("definition", "")),
+            "definition_html": render["linked"].render(term.get("definition", "")),  # term page
+            "definition_print_html": render["plain"].render(term.get("definition", "")),  # PDF glossary
+            "definition_plain_html": render["stripped"].render(term.get("definition", "")),  # popover
             "uses": uses,
             "occurrences": [o for use in uses for o in use["occurrences"]],
             "reports": [use["report"]["slug"] for use in uses],
@@ -133,15 +150,35 @@ def _block_index(parsed, block_id: str) -> int:
     return next((i for i, b in enumerate(parsed.blocks) if b["id"] == block_id), 0)
 
 
-def growth_needed(unit: str, start: dict, target: dict, ui: dict) -> str:
-    """What a target asks for each year: points for ratios, a compound rate otherwise."""
+POINTS, GAP, COMPOUND, NONE = "points", "gap", "compound", "none"  # an indicator's `growth`
+
+
+def growth_kind(indicator: dict) -> str:
+    """How a target is compared with the value before it (the indicator's
+    `growth`): percentage points a year for a share, a compound rate otherwise."""
+    unit = str(indicator.get("unit", "")).strip()
+    default = POINTS if unit in ("%", "个百分点") or unit.endswith("%") else COMPOUND
+    return indicator.get("growth") or default
+
+
+def _points(step: float) -> str:
+    return f"{abs(step):.2f}".rstrip("0").rstrip(".")
+
+
+def growth_needed(kind: str, start: dict, target: dict, ui: dict) -> str:
+    """What a target asks for. A yearly rate (GDP growth 6.4% → 7%) is compared
+    in percentage points, once: 'a yearly growth of the growth rate' means
+    nothing. A share moves by points a year; anything else by a compound rate."""
     years = target["year"] - start["year"]
-    if years <= 0 or start["value"] in (0, None):
+    if kind == NONE or years <= 0 or start["value"] is None:
         return ""
-    if unit.strip() in ("%", "个百分点") or unit.endswith("%"):
-        step = (target["value"] - start["value"]) / years
-        return ui["growth_points"].format(direction=ui["growth_up"] if step >= 0 else ui["growth_down"], step=f"{abs(step):.2f}")
-    if start["value"] < 0 or target["value"] < 0:
+    step = target["value"] - start["value"]
+    direction = ui["growth_up"] if step >= 0 else ui["growth_down"]
+    if kind == GAP:
+        return ui["growth_gap"].format(year=start["year"], direction=direction, step=_points(step))
+    if kind == POINTS:
+        return ui["growth_points"].format(direction=direction, step=_points(step / years))
+    if start["value"] <= 0 or target["value"] < 0:
         return ""
     rate = (math.pow(target["value"] / start["value"], 1 / years) - 1) * 100
     return ui["growth_rate"].format(rate=f"{rate:.1f}")
@@ -170,7 +207,7 @@ def indicator_views(library, ui: dict) -> list[dict]:
         for value in values:
             if value.get("kind") == "target":
                 earlier = [k for k in known if k["year"] < value["year"]]
-                value["growth"] = growth_needed(indicator.get("unit", ""), earlier[-1], value, ui) if earlier else ""
+                value["growth"] = growth_needed(value.get("growth") or growth_kind(indicator), earlier[-1], value, ui) if earlier else ""
         views.append({**indicator, "values_sorted": values, "reports": sorted({v["report"] for v in values if v["report"]})})
     # in the order the library first states them (newest report first, then report order)
     order = {(r.slug, b["id"]): (i, j) for i, r in enumerate(library.reports) for j, b in enumerate(r.blocks)}

@@ -80,6 +80,9 @@ class PrintInput:
     labels: dict = field(default_factory=dict)  # the interface's words (theme/labels.yml)
 
 
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def _fragment(html: str) -> lxml.html.HtmlElement:
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
@@ -89,7 +92,7 @@ def _break_quotes(root: lxml.html.HtmlElement) -> None:
         return text.replace("“", ZWSP + "“").replace("”", "”" + ZWSP) if text else text
 
     # not in headings: they become PDF bookmarks, whose text is copied as is
-    headings = {"h1", "h2", "h3", "h4", "h5", "h6"}
+    headings = HEADINGS
     for element in root.iter():
         inside_heading = any(a.tag in headings for a in element.iterancestors()) or element.tag in headings
         if not inside_heading:
@@ -110,6 +113,7 @@ def _mark_terms(root: lxml.html.HtmlElement, terms: dict[str, dict]) -> dict[str
     """Footnote each term's first occurrence; return the ids of every marked
     occurrence by term, for the glossary's page numbers."""
     seen: dict[str, list[str]] = {}
+    footnoted: set[str] = set()
     for link in list(root.iter("a")):
         term_id = link.get("data-term")
         if not term_id:
@@ -121,7 +125,11 @@ def _mark_terms(root: lxml.html.HtmlElement, terms: dict[str, dict]) -> dict[str
         span.text, span.tail = link.text, link.tail
         for child in list(link):
             span.append(child)
-        if len(ids) == 1 and term_id in terms and terms[term_id].get("short"):
+        # never in a heading: its text is the PDF bookmark, copied as is; the
+        # first occurrence in the text below gets the footnote instead
+        in_heading = any(a.tag in HEADINGS for a in link.iterancestors())
+        if not in_heading and term_id not in footnoted and term_id in terms and terms[term_id].get("short"):
+            footnoted.add(term_id)
             span.append(_footnote(terms[term_id]))
         link.getparent().replace(link, span)
     return seen

@@ -96,3 +96,23 @@ def test_every_term_rests_on_an_official_or_media_source_or_says_it_rests_on_the
           f"reprint {urls['reprint']}, untrusted {urls['untrusted']}, unlisted {urls['unlisted']}")
     assert urls["untrusted"] == 0 and urls["unlisted"] == 0, urls
     assert [t for t, grade in best.items() if grade not in ("official", "media", "report")] == []
+
+
+def test_every_definition_sentence_says_what_supports_it(ann):
+    """Issue 15: each sentence cites a source ([1]), the report ([报告]) or is
+    marked as the editor's inference ([推断]); counts printed for the record."""
+    from collections import Counter
+
+    from annotations.citations import INFERENCE, REPORT, sentences
+
+    kinds: Counter = Counter()
+    for term in ann.terms:
+        for sentence in sentences(term["definition"]):
+            assert sentence.markers, (term["id"], sentence.text)
+            found = {m.kind for m in sentence.markers}
+            kinds["source" if "source" in found else REPORT if REPORT in found else INFERENCE] += 1
+            kinds["with inference"] += INFERENCE in found
+    total = kinds["source"] + kinds[REPORT] + kinds[INFERENCE]
+    print(f"definition sentences {total}: citing a source {kinds['source']}, the report only {kinds[REPORT]}, "
+          f"inference only {kinds[INFERENCE]}; carrying an inference marker {kinds['with inference']}")
+    assert total >= 3 * MIN_TERMS and kinds["source"] > kinds[INFERENCE]
