@@ -99,8 +99,11 @@ def graded_views():
 def render(template: str, **context) -> str:
     from jinja2 import Environment, FileSystemLoader
 
+    from labels import labels
+
     env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")))
-    return env.get_template(template).render(SITEURL="", SITENAME="台州", **context)
+    words = labels({"LABELS_PATH": str(ROOT / "theme" / "labels.yml")})
+    return env.get_template(template).render(SITEURL="", SITENAME="台州", LABELS=words, **context)
 
 
 def test_the_term_page_shows_each_source_grade_and_the_basis_note(graded_views):
