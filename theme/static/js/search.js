@@ -1,30 +1,32 @@
-// Search, in the browser. The index is built at build time by
-// plugins/search_index (lunr.py) and loaded with <script src> on first use, so
-// search also works from file://. The tokenizer below is the same rule as
-// plugins/search_index/tokenize.py; tests/search_vectors.json holds both to it.
+// Search, in the browser, over the split index that plugins/search_index
+// writes (shards.py describes the files). On first use the manifest is
+// loaded; a query then loads only the index shards of its terms and the text
+// chunks of the results it shows. Every file is a <script src> (file:// works).
 //
-// A query goes through lunr's index.query API, never index.search: user input
-// is never parsed as lunr query syntax ("养老:", "-养老", "碳~1" are text).
-// lunr finds candidates (every token required); each candidate is confirmed
-// against its text, so what is shown contains what was typed.
+// The terms are the same rule as plugins/search_index/tokenize.py (every
+// character and every adjacent pair; tests/search_vectors.json holds both to
+// it). A query of one or two characters is one term: its postings are its
+// results. A longer one requires some of its pairs (every document holding
+// the phrase holds them all), and each candidate is confirmed against its
+// text before it is shown: what is shown contains what was typed.
 (function () {
   "use strict";
 
   // A hand-typed or cut-off link can hold a malformed %-escape (#%E0%A4%A):
   // decodeURIComponent throws URIError on it and would stop this script part-way.
-  // Such a fragment names no element anyway: keep the raw text. (URLSearchParams
-  // never throws: it turns a bad escape into U+FFFD.)
   function decodeSafely(text) {
     try { return decodeURIComponent(text); } catch (error) { return text; }
   }
 
-  // ---- tokenizer (shared rule) -------------------------------------------
+  // ---- terms (shared rule) ---------------------------------------------------
+  var SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var PIECES = new RegExp("[^" + SPACE + "]+", "gu");
   var HAN = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
-  var SEGMENT = new RegExp("([" + HAN + "]+)|([a-z0-9]+(?:\\.[a-z0-9]+)*)", "gu");
-  var HAN_ONLY = new RegExp("^[" + HAN + "]+$", "u");
-  // A piece of a query: what stands between spaces and punctuation.
-  var PIECE = new RegExp("(?:[" + HAN + "]|[a-z0-9])+(?:\\.(?:[" + HAN + "]|[a-z0-9])+)*", "gu");
-  var MAX_QUERY = 60; // characters: longer input is cut, not refused
+  // A word of a query: Han and ASCII letters and digits (养老 in “养老:”), for
+  // the fallback when no text holds the phrase as typed.
+  var WORD = new RegExp("(?:[" + HAN + "]|[a-z0-9])+(?:\\.(?:[" + HAN + "]|[a-z0-9])+)*", "gu");
+  var MAX_QUERY = 60;   // characters: longer input is cut, not refused
+  var MAX_TERMS = 6;    // pairs required per query: enough to be selective, few shards to fetch
 
   // Full-width ASCII to ASCII, U+3000 to space, A-Z to a-z. Length-preserving
   // (also in UTF-16 units), so offsets in folded text are offsets in the text.
@@ -37,87 +39,185 @@
     });
   }
 
-  function tokenize(text) {
-    var tokens = [], folded = fold(text), match;
-    SEGMENT.lastIndex = 0;
-    while ((match = SEGMENT.exec(folded))) {
-      if (match[2]) { tokens.push(match[2]); continue; }
-      var chars = Array.from(match[1]);
-      if (chars.length === 1) tokens.push(chars[0]);
-      for (var i = 0; i + 1 < chars.length; i++) tokens.push(chars[i] + chars[i + 1]);
-    }
-    return tokens;
+  function pieces(folded) { return folded.match(PIECES) || []; }
+
+  // Index terms of a text: every character and adjacent pair of each piece, once.
+  function terms(text) {
+    var seen = new Set(), out = [];
+    function add(term) { if (!seen.has(term)) { seen.add(term); out.push(term); } }
+    pieces(fold(text)).forEach(function (piece) {
+      var chars = Array.from(piece);
+      chars.forEach(function (c, i) { add(c); if (i + 1 < chars.length) add(c + chars[i + 1]); });
+    });
+    return out;
   }
 
-  // ---- query plan ----------------------------------------------------------
-  var LEADING = 1, TRAILING = 2; // lunr.Query.wildcard values
+  // The terms a query requires: a piece of one or two characters is its own
+  // term; a longer piece gives pairs that cover it (every other pair, and the
+  // last), at most MAX_TERMS in all, spread over the query.
+  function queryTerms(list) {
+    var out = [];
+    list.forEach(function (piece) {
+      var chars = Array.from(piece);
+      if (chars.length <= 2) { out.push(piece); return; }
+      for (var i = 0; i + 1 < chars.length; i += 2) out.push(chars[i] + chars[i + 1]);
+      if (chars.length % 2) out.push(chars[chars.length - 2] + chars[chars.length - 1]);
+    });
+    out = out.filter(function (t, i) { return out.indexOf(t) === i; });
+    if (out.length <= MAX_TERMS) return out;
+    var kept = [];
+    for (var k = 0; k < MAX_TERMS; k++) kept.push(out[Math.round(k * (out.length - 1) / (MAX_TERMS - 1))]);
+    return kept;
+  }
 
-  // The normalized query, its pieces, and two sets of lunr clauses. A bigram
-  // is matched as it is. An ASCII word or a lone Han character may continue in
-  // the text (碳 in 低碳, 2.5 in pm2.5) and gets a wildcard on that side — in
-  // `exact`, only at the ends of the phrase (or next to a dot, as in "1." of
-  // 1.85): punctuation inside the phrase is punctuation in the text too, a
-  // token boundary. `loose` puts wildcards at every piece's ends, for texts
-  // that hold the pieces apart. Leading wildcards are the costly ones.
+  // The normalized query: the phrase, its pieces (between spaces) and words.
   function plan(query) {
     var phrase = Array.from(fold(String(query)).trim()).slice(0, MAX_QUERY).join("").trim();
-    var pieces = [], exact = [], loose = [], seen = {}, match;
-    function add(list, tag, term, wildcard) {
-      var key = tag + term + "\u0000" + wildcard;
-      if (!seen[key]) { seen[key] = true; list.push({ term: term, wildcard: wildcard }); }
-    }
-    PIECE.lastIndex = 0;
-    while ((match = PIECE.exec(phrase))) {
-      var piece = match[0], start = match.index, end = start + piece.length;
-      var tokens = tokenize(piece);
-      pieces.push(piece);
-      tokens.forEach(function (token, i) {
-        var open = !(HAN_ONLY.test(token) && Array.from(token).length === 2);
-        var ascii = !HAN_ONLY.test(token);
-        var first = open && i === 0, last = open && i === tokens.length - 1;
-        var softBefore = start === 0 || (ascii && phrase.charAt(start - 1) === ".");
-        var softAfter = end === phrase.length || (ascii && phrase.charAt(end) === ".");
-        add(exact, "e", token, (first && softBefore ? LEADING : 0) | (last && softAfter ? TRAILING : 0));
-        add(loose, "l", token, (first ? LEADING : 0) | (last ? TRAILING : 0));
-      });
-    }
-    return { phrase: phrase, pieces: pieces, exact: exact, loose: loose };
-  }
-
-  // ---- packs: the index as built by the site, rebuilt for lunr.Index.load ---
-  function unpack(data, lunr) {
-    var index = data.index, terms = Array.from(index.singles);
-    index.bigrams.split(" ").forEach(function (group) {
-      var chars = Array.from(group);
-      for (var i = 1; i < chars.length; i++) terms.push(chars[0] + chars[i]);
-    });
-    if (index.words) terms = terms.concat(index.words.split(" "));
-    terms.sort(); // UTF-16 order, as the postings were written and as lunr's token set needs
-    var lists = index.postings.split(";");
-    if (terms.length !== index.count || lists.length !== index.count) {
-      throw new Error("search pack is inconsistent: " + terms.length + " terms, " + lists.length + " postings");
-    }
-    var inverted = [], vectors = {};
-    terms.forEach(function (term, i) {
-      var refs = {}, doc = 0;
-      lists[i].split(",").forEach(function (delta) {
-        doc += Number(delta);
-        refs[doc] = {};
-        (vectors[doc] = vectors[doc] || []).push(i, 1);
-      });
-      inverted.push([term, { _index: i, t: refs }]);
-    });
-    var fieldVectors = Object.keys(vectors).map(function (doc) { return ["t/" + doc, vectors[doc]]; });
-    var docs = data.docs.map(function (d) {
-      var searchable = d[2] ? d[2] + "\n" + d[4] : d[4];
-      return { kind: d[0], url: d[1], title: d[2], path: d[3], text: d[4], folded: fold(searchable) };
-    });
+    var exactPieces = pieces(phrase);
+    var words = phrase.match(WORD) || [];
     return {
-      index: lunr.Index.load({ version: "2.3.9", fields: ["t"], fieldVectors: fieldVectors,
-                               invertedIndex: inverted, pipeline: [] }),
-      docs: docs
+      phrase: phrase, pieces: words, exact: queryTerms(exactPieces), loose: queryTerms(words),
+      // one piece of one or two characters: its term's postings are exactly its results
+      known: exactPieces.length === 1 && Array.from(exactPieces[0]).length <= 2
     };
   }
+
+  function fnv1a(term) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < term.length; i++) {
+      hash ^= term.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash >>> 0;
+  }
+
+  // ---- the store: manifest, shards and chunks, each loaded once -------------
+  // `loadData(key, path)` returns a promise of a file's data (a script tag in
+  // the browser; tests in node read the file).
+  function Store(manifest, loadData) {
+    this.loadData = loadData;
+    this.shardNames = manifest.shards;
+    this.groups = [];
+    this.chunks = [];       // {start, end, key, path, group}
+    this.shards = {};       // k -> promise; this.terms: term -> encoded postings, once loaded
+    this.terms = new Map();
+    this.decoded = new Map();
+    this.texts = [];        // doc number -> doc, once its chunk is loaded
+    this.loading = {};
+    var start = 0, self = this;
+    manifest.groups.forEach(function (g, gi) {
+      var group = { slug: g.slug, title: g.title, year: g.year, url: g.url, start: start, index: gi,
+                    entries: g.entries || null };
+      g.chunks.forEach(function (c, n) {
+        var key = "text-" + (g.slug || "-notes") + "-" + n;
+        self.chunks.push({ start: start, end: start + c[0], key: key, path: "search/" + key + "." + c[1] + ".js", group: group });
+        start += c[0];
+      });
+      group.end = start;
+      self.groups.push(group);
+    });
+    this.notes = this.groups.length && !this.groups[0].slug ? this.groups[0] : { start: 0, end: 0, entries: [] };
+    this.count = start;
+  }
+
+  Store.prototype.group = function (slug) {
+    return this.groups.filter(function (g) { return g.slug === slug; })[0] || null;
+  };
+
+  Store.prototype.shardOf = function (term) { return fnv1a(term) % this.shardNames.length; };
+
+  Store.prototype.loadShards = function (list) {
+    var self = this;
+    return Promise.all(list.map(function (term) {
+      var k = self.shardOf(term), key = "index-" + k;
+      if (!self.shards[k]) {
+        self.shards[k] = self.loadData(key, "search/" + key + "." + self.shardNames[k] + ".js").then(function (data) {
+          var names = data.terms ? data.terms.split(" ") : [], lists = data.postings.split(";");
+          names.forEach(function (t, i) { self.terms.set(t, lists[i]); });
+        });
+      }
+      return self.shards[k];
+    }));
+  };
+
+  Store.prototype.postings = function (term) {
+    var list = this.decoded.get(term);
+    if (list) return list;
+    var encoded = this.terms.get(term);
+    if (encoded === undefined) return new Int32Array(0);
+    var parts = encoded.split(","), doc = 0;
+    list = new Int32Array(parts.length);
+    for (var i = 0; i < parts.length; i++) { doc += parseInt(parts[i], 36); list[i] = doc; }
+    this.decoded.set(term, list);
+    return list;
+  };
+
+  // Documents holding every term (the shards must be loaded), ascending.
+  Store.prototype.candidates = function (list) {
+    if (!list.length) return [];
+    var self = this;
+    var lists = list.map(function (t) { return self.postings(t); }).sort(function (a, b) { return a.length - b.length; });
+    var out = Array.from(lists[0]);
+    for (var l = 1; l < lists.length && out.length; l++) {
+      var other = lists[l], j = 0, kept = [];
+      for (var i = 0; i < out.length; i++) {
+        while (j < other.length && other[j] < out[i]) j++;
+        if (j < other.length && other[j] === out[i]) kept.push(out[i]);
+      }
+      out = kept;
+    }
+    return out;
+  };
+
+  Store.prototype.chunkOf = function (doc) {
+    var lo = 0, hi = this.chunks.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (this.chunks[mid].start <= doc) lo = mid; else hi = mid - 1;
+    }
+    return this.chunks[lo];
+  };
+
+  Store.prototype.loadChunk = function (chunk) {
+    var self = this;
+    if (!this.loading[chunk.key]) {
+      this.loading[chunk.key] = this.loadData(chunk.key, chunk.path).then(function (records) {
+        var g = chunk.group;
+        records.forEach(function (r, i) {
+          var searchable = r[2] ? r[2] + "\n" + r[4] : r[4];
+          self.texts[chunk.start + i] = {
+            id: chunk.start + i, kind: r[0], url: g.slug ? g.url + "#" + r[1] : r[1], title: r[2],
+            path: r[3], text: r[4], folded: fold(searchable), report: g.slug ? g : null
+          };
+        });
+      });
+    }
+    return this.loading[chunk.key];
+  };
+
+  Store.prototype.loadTexts = function (docs) {
+    var self = this, wanted = {};
+    docs.forEach(function (d) { if (!self.texts[d]) { var c = self.chunkOf(d); wanted[c.key] = c; } });
+    return Promise.all(Object.keys(wanted).map(function (k) { return self.loadChunk(wanted[k]); }));
+  };
+
+  // Everything (tests and bench/search.py: the whole library at once).
+  Store.prototype.loadAll = function () {
+    var self = this;
+    var shards = this.shardNames.map(function (h, k) {
+      var key = "index-" + k;
+      if (!self.shards[k]) {
+        self.shards[k] = self.loadData(key, "search/" + key + "." + h + ".js").then(function (data) {
+          var names = data.terms ? data.terms.split(" ") : [], lists = data.postings.split(";");
+          names.forEach(function (t, i) { self.terms.set(t, lists[i]); });
+        });
+      }
+      return self.shards[k];
+    });
+    return Promise.all(shards.concat(this.chunks.map(function (c) { return self.loadChunk(c); })));
+  };
+
+  // ---- a query: candidates in the order shown, confirmed page by page --------
 
   function count(haystack, needle) {
     var n = 0, at = haystack.indexOf(needle);
@@ -125,50 +225,116 @@
     return n;
   }
 
-  // Documents that may hold the query, for confirmation against their text.
-  // lunr answers the clauses it answers fast: bigrams and words, with a
-  // trailing wildcard or none. A leading wildcard makes lunr walk its whole
-  // token set (20-80 ms for 碳 in Chromium), so such a clause is left to the
-  // confirmation, which reads the text anyway; when no clause is left (碳,
-  // 5g, or punctuation such as + and “”), every document is a candidate.
-  function candidates(packs, allClauses, lunr) {
-    var found = [];
-    var clauses = allClauses.filter(function (c) { return !(c.wildcard & LEADING); });
-    packs.forEach(function (pack) {
-      if (!clauses.length) {
-        pack.docs.forEach(function (doc, i) { found.push({ doc: doc, rank: i }); });
-        return;
-      }
-      pack.index.query(function (q) {
-        clauses.forEach(function (c) {
-          q.term(c.term, { presence: lunr.Query.presence.REQUIRED, wildcard: c.wildcard, usePipeline: false });
-        });
-      }).forEach(function (hit, i) { found.push({ doc: pack.docs[Number(hit.ref)], rank: i }); });
-    });
-    return found;
+  // Candidates confirmed in order, as many at a time as asked for; a chunk is
+  // loaded only when one of its documents is about to be shown.
+  function Pager(store, ids, confirm) {
+    this.store = store; this.ids = ids; this.confirm = confirm;
+    this.at = 0; this.shown = [];
   }
 
-  // Results across packs: exact phrase matches, ranked names first, then by
-  // occurrences, then by lunr's order. Only when nothing contains the phrase
-  // (养老: or 高铁 双减) are texts containing every piece shown, marked partial.
-  function search(packs, query, lunr) {
-    var p = plan(query);
-    if (!p.phrase) return { plan: p, exact: true, results: [] };
-    var results = [];
-    candidates(packs, p.exact, lunr).forEach(function (c) {
-      var n = count(c.doc.folded, p.phrase), title = fold(c.doc.title || "");
-      if (n) results.push({ doc: c.doc, count: n, rank: c.rank, named: title === p.phrase ? 2 : title.indexOf(p.phrase) >= 0 ? 1 : 0 });
-    });
-    var exact = results.length > 0;
-    if (!exact && p.pieces.length) {
-      candidates(packs, p.loose, lunr).forEach(function (c) {
-        if (p.pieces.every(function (piece) { return c.doc.folded.indexOf(piece) >= 0; })) {
-          results.push({ doc: c.doc, count: 1, rank: c.rank, named: 0 });
-        }
+  Pager.prototype.done = function () { return this.at >= this.ids.length; };
+
+  Pager.prototype.next = function (n) {
+    var self = this, wanted = this.shown.length + n;
+    function step() {
+      if (self.shown.length >= wanted || self.done()) return Promise.resolve(self.shown);
+      var batch = self.ids.slice(self.at, self.at + (wanted - self.shown.length));
+      return self.store.loadTexts(batch).then(function () {
+        batch.forEach(function (id) { var doc = self.store.texts[id]; if (self.confirm(doc)) self.shown.push(doc); });
+        self.at += batch.length;
+        return step();
       });
     }
-    results.sort(function (a, b) { return b.named - a.named || b.count - a.count || a.rank - b.rank; });
-    return { plan: p, exact: exact || !results.length, results: results.map(function (r) { return r.doc; }) };
+    return step();
+  };
+
+  // Synchronous, with every text loaded (tests, bench).
+  Pager.prototype.all = function () {
+    var self = this;
+    this.ids.slice(this.at).forEach(function (id) { var doc = self.store.texts[id]; if (self.confirm(doc)) self.shown.push(doc); });
+    this.at = this.ids.length;
+    return this.shown;
+  };
+
+  // Notes (annotation entries): names holding the phrase first, then the rest
+  // in their order. Report blocks: newest report first, in reading order; with
+  // `scope`, only that report's.
+  function arrange(store, p, ids, scope, exact) {
+    var notes = [], named = [], blocks = [], group = scope ? store.group(scope) : null;
+    ids.forEach(function (id) {
+      if (id < store.notes.end) {
+        var title = exact ? fold(store.notes.entries[id - store.notes.start][2] || "") : "";
+        var rank = title === p.phrase ? 2 : title.indexOf(p.phrase) >= 0 && p.phrase ? 1 : 0;
+        (rank ? named : notes).push({ id: id, rank: rank });
+      } else if (!group || (id >= group.start && id < group.end)) {
+        blocks.push(id);
+      }
+    });
+    named.sort(function (a, b) { return b.rank - a.rank || a.id - b.id; });
+    return { notes: named.concat(notes).map(function (n) { return n.id; }), blocks: blocks };
+  }
+
+  // The outcome of a query: pagers for notes and report blocks, and whether
+  // they hold the phrase (exact) or, failing that, every word of it.
+  function Outcome(store, p, scope, exact, ids) {
+    var parts = arrange(store, p, ids, scope, exact);
+    var confirm = exact
+      ? (p.known ? function () { return true; } : function (doc) { return doc.folded.indexOf(p.phrase) >= 0; })
+      : function (doc) { return p.pieces.every(function (w) { return doc.folded.indexOf(w) >= 0; }); };
+    var knownLoose = !exact && p.pieces.length === 1 && Array.from(p.pieces[0]).length <= 2;
+    this.plan = p; this.exact = exact; this.scope = scope;
+    this.known = exact ? p.known : knownLoose; // counts are known before any text is read
+    this.notes = new Pager(store, parts.notes, confirm);
+    this.blocks = new Pager(store, parts.blocks, confirm);
+    this.store = store;
+  }
+
+  // Results so far are counted exactly once every candidate is confirmed.
+  Outcome.prototype.total = function () {
+    if (this.known) return this.notes.ids.length + this.blocks.ids.length;
+    return this.notes.done() && this.blocks.done() ? this.notes.shown.length + this.blocks.shown.length : null;
+  };
+
+  // Per report: the number of results when known (report group index -> count).
+  Outcome.prototype.groupCount = function (group) {
+    var pager = this.blocks;
+    if (!this.known && !pager.done()) return null;
+    var list = this.known ? pager.ids : pager.shown.map(function (d) { return d.id; });
+    return list.filter(function (id) { return id >= group.start && id < group.end; }).length;
+  };
+
+  Outcome.prototype.needles = function () { return this.exact ? [this.plan.phrase] : this.plan.pieces; };
+
+  // Candidates for the exact phrase; when none holds it, for its words.
+  function query(store, text, scope, first) {
+    var p = plan(text);
+    if (!p.phrase) return Promise.resolve(new Outcome(store, p, scope, true, []));
+    return store.loadShards(p.exact).then(function () {
+      var outcome = new Outcome(store, p, scope, true, store.candidates(p.exact));
+      return Promise.all([outcome.notes.next(first.notes), outcome.blocks.next(first.blocks)]).then(function () {
+        if (outcome.notes.shown.length || outcome.blocks.shown.length || !p.pieces.length) return outcome;
+        // nothing on the first page holds the phrase: does anything?
+        return Promise.all([outcome.notes.next(1), outcome.blocks.next(1)]).then(function () {
+          if (outcome.notes.shown.length || outcome.blocks.shown.length) return outcome;
+          return store.loadShards(p.loose).then(function () {
+            var loose = new Outcome(store, p, scope, false, store.candidates(p.loose));
+            return Promise.all([loose.notes.next(first.notes), loose.blocks.next(first.blocks)]).then(function () { return loose; });
+          });
+        });
+      });
+    });
+  }
+
+  // The same, synchronously, with everything loaded (tests, bench): every result.
+  function querySync(store, text, scope) {
+    var p = plan(text);
+    var outcome = new Outcome(store, p, scope, true, p.phrase ? store.candidates(p.exact) : []);
+    var results = outcome.notes.all().concat(outcome.blocks.all());
+    if (!results.length && p.pieces.length) {
+      outcome = new Outcome(store, p, scope, false, store.candidates(p.loose));
+      results = outcome.notes.all().concat(outcome.blocks.all());
+    }
+    return { plan: p, exact: outcome.exact || !results.length, results: results };
   }
 
   // Where the needles occur in a text: [[start, end], …], sorted, not overlapping.
@@ -189,54 +355,58 @@
     return merged;
   }
 
-  function needlesOf(outcome) {
-    return outcome.exact ? [outcome.plan.phrase] : outcome.plan.pieces;
-  }
-
-  var api = { fold: fold, tokenize: tokenize, plan: plan, unpack: unpack, search: search, ranges: ranges };
-  if (typeof module === "object" && module.exports) module.exports = api; // node: the tokenizer tests
+  var api = { fold: fold, terms: terms, plan: plan, queryTerms: queryTerms, fnv1a: fnv1a, Store: Store,
+              query: query, querySync: querySync, ranges: ranges, count: count };
+  if (typeof module === "object" && module.exports) module.exports = api; // node: tests
   if (typeof document === "undefined") return;
 
   // ---- browser ------------------------------------------------------------
   var script = document.currentScript;
   // data-root is relative to the page (Pelican writes relative URLs)
   var root = script.hasAttribute("data-root") ? new URL(script.getAttribute("data-root"), location.href) : new URL("../../", script.src);
-  var lunrSrc = script.getAttribute("data-lunr");
-  var packSrcs = (script.getAttribute("data-packs") || "").split(" ").filter(Boolean);
+  var manifestSrc = script.getAttribute("data-manifest");
+  var here = script.getAttribute("data-report") || "";  // the report this page shows, if any
+  var L = JSON.parse(script.getAttribute("data-labels") || "{}");
   // examples come from the report's report.yml (search_examples), one a line
   var examples = (script.getAttribute("data-examples") || "").split("\n").filter(Boolean);
-  var packs = [], listeners = [], loading = null, loadError = null;
+  var FIRST = { notes: 3, blocks: 20 };        // the search page's first page
+  var DROPDOWN = { notes: 3, blocks: 5 };
+  var store = null, listeners = [], loading = null, loadError = null;
 
-  function loadScript(src) {
+  function say(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? values[name] : all;
+    });
+  }
+
+  // A data file: a script that registers itself in window.SEARCH_DATA[key].
+  function loadData(key, src) {
+    var data = window.SEARCH_DATA || {};
+    if (data[key]) return Promise.resolve(data[key]);
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
       tag.src = new URL(src, root).href;
-      tag.onload = resolve;
-      tag.onerror = function () { reject(new Error("无法加载搜索数据：" + src)); };
+      tag.onload = function () {
+        var found = (window.SEARCH_DATA || {})[key];
+        if (found) resolve(found); else reject(new Error(say(L.load_error, { src: src })));
+      };
+      tag.onerror = function () { reject(new Error(say(L.load_error, { src: src }))); };
       document.head.appendChild(tag);
     });
   }
 
-  // lunr, then the report pack, then the annotation pack: results for the
-  // report show before the second pack has arrived.
   function load() {
     if (loading) return loading;
-    loading = loadScript(lunrSrc).then(function () {
-      return packSrcs.reduce(function (chain, src) {
-        return chain.then(function () { return loadScript(src); }).then(function () {
-          var name = src.split("/").pop().split(".")[0];
-          packs.push(unpack(window.SEARCH_PACKS[name], window.lunr));
-          listeners.forEach(function (fn) { fn(); });
-        });
-      }, Promise.resolve());
+    loading = loadData("manifest", manifestSrc).then(function (manifest) {
+      store = new Store(manifest, loadData);
+      listeners.forEach(function (fn) { fn(); });
+      return store;
     }).catch(function (error) {
       loadError = error;
       listeners.forEach(function (fn) { fn(); });
     });
     return loading;
   }
-
-  function run(query) { return search(packs, query, window.lunr); }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -268,97 +438,173 @@
     return node;
   }
 
-  var KIND_NAMES = { heading: "标题", paragraph: "报告", term: "术语", thread: "线索", indicator: "指标" };
+  function kindName(doc) { return (L.kinds || {})[doc.kind] || doc.kind; }
 
   function href(doc, needles) {
     var parts = doc.url.split("#");
     var url = new URL(parts[0], root);
-    if (parts[1] !== undefined && (doc.kind === "paragraph" || doc.kind === "heading")) {
-      url.searchParams.set("hl", needles.join(" "));
-    }
+    if (parts[1] !== undefined && doc.report) url.searchParams.set("hl", needles.join(" "));
     return url.href.split("#")[0] + (parts[1] !== undefined ? "#" + parts[1] : "");
   }
 
-  function where(doc) {
-    if (doc.kind === "paragraph" || doc.kind === "heading") return doc.path || KIND_NAMES[doc.kind];
-    return doc.path;
-  }
+  function reportName(group) { return group.title; }
 
-  function searchPageUrl(query) {
+  function searchPageUrl(text, scope) {
     var url = new URL("search.html", root);
-    url.searchParams.set("q", query);
+    url.searchParams.set("q", text);
+    if (scope) url.searchParams.set("report", scope);
     return url.href;
   }
 
   // Help for no results: the longest part of the query that is found, and
-  // glossary terms sharing a bigram (or the character) with it.
-  function suggestions(phrase) {
-    var chars = Array.from(phrase), shorter = "", terms = [];
-    var all = [];
-    packs.forEach(function (pack) { all = all.concat(pack.docs); });
-    for (var len = Math.min(chars.length - 1, 12); len >= 2 && !shorter; len--) {
-      for (var i = 0; i + len <= chars.length && !shorter; i++) {
+  // glossary terms sharing a pair (or the character) with it.
+  function suggestions(phrase, scope) {
+    var chars = Array.from(phrase), parts = [];
+    for (var len = Math.min(chars.length - 1, 12); len >= 1; len--) {
+      for (var i = 0; i + len <= chars.length; i++) {
         var part = chars.slice(i, i + len).join("").trim();
-        if (part && Array.from(part).length === len && all.some(function (d) { return d.folded.indexOf(part) >= 0; })) shorter = part;
+        if (part && Array.from(part).length === len && parts.indexOf(part) < 0) parts.push(part);
       }
     }
-    var keys = tokenize(phrase);
-    all.forEach(function (d) {
-      if (d.kind !== "term" || terms.length >= 8) return;
-      var name = fold(d.title);
-      if (keys.some(function (k) { return name.indexOf(k) >= 0; })) terms.push(d);
-    });
-    return { shorter: shorter, terms: terms };
-  }
-
-  function helpList(phrase) {
-    var box = el("div", "search-help"), help = suggestions(phrase);
-    if (help.shorter) {
-      var p = el("p", "", "试试更短的词：");
-      var link = el("a", "", help.shorter);
-      link.href = searchPageUrl(help.shorter);
-      p.appendChild(link);
-      box.appendChild(p);
-    }
-    if (help.terms.length) {
-      box.appendChild(el("p", "", "术语表中相关的词："));
-      var list = el("ul", "search-help-terms");
-      help.terms.forEach(function (d) {
-        var item = el("li"), a = el("a", "", d.title);
-        a.href = new URL(d.url, root).href;
-        item.appendChild(a);
-        list.appendChild(item);
+    function tryPart(n) {
+      if (n >= parts.length || n > 40) return Promise.resolve("");
+      return query(store, parts[n], scope, { notes: 1, blocks: 1 }).then(function (o) {
+        return o.exact && (o.notes.shown.length || o.blocks.shown.length) ? parts[n] : tryPart(n + 1);
       });
-      box.appendChild(list);
     }
-    var glossary = el("p"), g = el("a", "", "浏览全部术语");
-    g.href = new URL("glossary.html", root).href;
-    glossary.appendChild(g);
-    box.appendChild(glossary);
-    return box;
+    var keys = terms(phrase).filter(function (t) { return Array.from(t).length === 2 || chars.length === 1; });
+    var related = (store.notes.entries || []).filter(function (e) {
+      var name = fold(e[2] || "");
+      return e[0] === "term" && keys.some(function (k) { return name.indexOf(k) >= 0; });
+    }).slice(0, 8);
+    return tryPart(0).then(function (shorter) { return { shorter: shorter, terms: related }; });
   }
 
-  // ---- the search page: results for ?q=, updated as you type ---------------
+  function helpList(box, phrase, scope) {
+    return suggestions(phrase, scope).then(function (help) {
+      if (help.shorter) {
+        var p = el("p", "", L.shorter), link = el("a", "", help.shorter);
+        link.href = searchPageUrl(help.shorter, scope);
+        p.appendChild(link);
+        box.appendChild(p);
+      }
+      if (help.terms.length) {
+        box.appendChild(el("p", "", L.related_terms));
+        var list = el("ul", "search-help-terms");
+        help.terms.forEach(function (e) {
+          var item = el("li"), a = el("a", "", e[2]);
+          a.href = new URL(e[1], root).href;
+          item.appendChild(a);
+          list.appendChild(item);
+        });
+        box.appendChild(list);
+      }
+      var glossary = el("p"), g = el("a", "", L.all_terms);
+      g.href = new URL("glossary.html", root).href;
+      glossary.appendChild(g);
+      box.appendChild(glossary);
+    });
+  }
+
+  // ---- the search page: ?q=…&report=…, updated as you type ------------------
+
+  function resultItem(doc, needles) {
+    var item = el("li", "search-result search-kind-" + doc.kind);
+    var link = el("a", "search-result-link");
+    link.href = href(doc, needles);
+    link.appendChild(el("span", "search-kind", kindName(doc)));
+    if (doc.title) link.appendChild(highlighted("span", "search-title", doc.title, needles));
+    else link.appendChild(el("span", "search-where", doc.path || kindName(doc)));
+    item.appendChild(link);
+    item.appendChild(highlighted("p", "search-snippet", doc.text, needles, 120));
+    return item;
+  }
 
   function searchPage(input) {
     var main = document.querySelector(".search-page");
     var status = main.querySelector(".search-status");
-    var list = main.querySelector(".search-results");
-    var extra = el("div", "search-extra"), baseTitle = document.title;
-    list.parentNode.insertBefore(extra, list.nextSibling);
+    var results = main.querySelector(".search-groups");
+    var scopeLine = el("p", "search-scope"), extra = el("div", "search-extra"), baseTitle = document.title;
+    status.parentNode.insertBefore(scopeLine, status.nextSibling);
+    results.parentNode.insertBefore(extra, results.nextSibling);
+    var params = new URLSearchParams(location.search);
+    var scope = params.get("report") || "", turn = 0;
+
+    function showScope() {
+      scopeLine.textContent = "";
+      var group = store && scope ? store.group(scope) : null;
+      scopeLine.hidden = !group;
+      if (!group) return;
+      scopeLine.appendChild(document.createTextNode(say(L.scope, { report: reportName(group) }) + " "));
+      var all = el("a", "search-scope-all", L.scope_all);
+      all.href = searchPageUrl(input.value, "");
+      all.addEventListener("click", function (event) {
+        event.preventDefault();
+        scope = "";
+        var url = new URL(location.href);
+        url.searchParams.delete("report");
+        history.replaceState(null, "", url.href);
+        render();
+      });
+      scopeLine.appendChild(all);
+    }
+
+    // One section per group (notes, then each report), filled as pages arrive.
+    function draw(outcome, needles) {
+      results.textContent = "";
+      var sections = {};
+      function section(key, title, year, countValue) {
+        if (sections[key]) return sections[key];
+        var box = el("section", "search-group");
+        box.setAttribute("data-group", key);
+        var heading = el("h2", "search-group-title", title);
+        if (countValue !== null && countValue !== undefined) heading.appendChild(el("span", "search-group-count", say(L.group_count, { count: countValue })));
+        box.appendChild(heading);
+        box.appendChild(el("ol", "search-results"));
+        results.appendChild(box);
+        return (sections[key] = box);
+      }
+      outcome.notes.shown.forEach(function (doc) {
+        section("", L.notes, null, null).querySelector("ol").appendChild(resultItem(doc, needles));
+      });
+      if (!outcome.notes.done()) moreButton(section("", L.notes), function () { return outcome.notes.next(10); });
+      outcome.blocks.shown.forEach(function (doc) {
+        var g = doc.report;
+        section(g.slug, reportName(g), g.year, outcome.groupCount(g)).querySelector("ol").appendChild(resultItem(doc, needles));
+      });
+      if (!outcome.blocks.done()) moreButton(results, function () { return outcome.blocks.next(FIRST.blocks); });
+
+      function moreButton(parent, fetchMore) {
+        var button = el("button", "search-more", L.more);
+        button.type = "button";
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          fetchMore().then(function () { draw(outcome, needles); status.textContent = statusText(outcome); });
+        });
+        parent.appendChild(button);
+      }
+    }
+
+    function statusText(outcome) {
+      var phrase = outcome.plan.phrase, total = outcome.total();
+      var n = outcome.notes.shown.length + outcome.blocks.shown.length;
+      if (!outcome.exact) return say(L.partial, { phrase: phrase, count: total === null ? n + "+" : total, pieces: outcome.plan.pieces.join(L.pieces_separator) });
+      return total === null ? say(L.found_open, { phrase: phrase }) : say(L.found, { phrase: phrase, count: total });
+    }
 
     function render() {
-      var query = input.value;
-      list.textContent = "";
+      var text = input.value, mine = ++turn;
+      var phrase = plan(text).phrase;
       extra.textContent = "";
-      var phrase = plan(query).phrase;
       document.title = phrase ? phrase + " · " + baseTitle : baseTitle;
+      if (store) showScope();
       if (!phrase) {
-        status.textContent = "输入要查找的词语，报告正文和注释都会被搜索。例如：";
+        results.textContent = "";
+        status.textContent = L.prompt;
         var exampleList = el("ul", "search-examples");
         examples.forEach(function (word) {
           var item = el("li"), a = el("a", "", word);
-          a.href = searchPageUrl(word);
+          a.href = searchPageUrl(word, scope);
           item.appendChild(a);
           exampleList.appendChild(item);
         });
@@ -366,32 +612,24 @@
         return;
       }
       if (loadError) { status.textContent = loadError.message; return; }
-      if (!packs.length) { status.textContent = "正在加载搜索数据…"; return; }
-      var outcome = run(query), needles = needlesOf(outcome);
-      var n = outcome.results.length;
-      if (!n) {
-        status.textContent = "没有找到包含“" + phrase + "”的内容。";
-        extra.appendChild(helpList(phrase));
-        return;
-      }
-      status.textContent = outcome.exact
-        ? "找到 " + n + " 处包含“" + phrase + "”的内容。"
-        : "没有完全匹配“" + phrase + "”的内容；以下 " + n + " 处同时包含：" + needles.join("、") + "。";
-      outcome.results.forEach(function (doc) {
-        var item = el("li", "search-result search-kind-" + doc.kind);
-        var link = el("a", "search-result-link");
-        link.href = href(doc, needles);
-        link.appendChild(el("span", "search-kind", KIND_NAMES[doc.kind]));
-        if (doc.title) link.appendChild(highlighted("span", "search-title", doc.title, needles));
-        else link.appendChild(el("span", "search-where", where(doc) || doc.url));
-        item.appendChild(link);
-        item.appendChild(highlighted("p", "search-snippet", doc.text, needles, 120));
-        list.appendChild(item);
+      if (!store) { status.textContent = L.loading; return; }
+      query(store, text, store.group(scope) ? scope : "", FIRST).then(function (outcome) {
+        if (mine !== turn) return;
+        var needles = outcome.needles();
+        draw(outcome, needles);
+        if (!outcome.notes.shown.length && !outcome.blocks.shown.length) {
+          status.textContent = say(L.none, { phrase: phrase });
+          var box = el("div", "search-help");
+          extra.appendChild(box);
+          return helpList(box, phrase, store.group(scope) ? scope : "");
+        }
+        status.textContent = statusText(outcome);
+      }).catch(function (error) {
+        if (mine === turn) status.textContent = error.message;
       });
     }
 
-    var initial = new URLSearchParams(location.search).get("q") || "";
-    input.value = initial;
+    input.value = params.get("q") || "";
     listeners.push(render);
     render();
     load();
@@ -404,13 +642,13 @@
   }
 
   // ---- the search box on every page: a combobox with a listbox of results --
-  var DROPDOWN_SIZE = 8;
+  // On a report page it searches that report, and offers all reports.
 
   function dropdown(form, input) {
     var listbox = el("ul", "search-dropdown");
     listbox.id = "site-search-listbox";
     listbox.setAttribute("role", "listbox");
-    listbox.setAttribute("aria-label", "搜索结果");
+    listbox.setAttribute("aria-label", L.listbox);
     listbox.hidden = true;
     var live = el("p", "visually-hidden");
     live.setAttribute("role", "status");
@@ -420,7 +658,8 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", listbox.id);
     input.setAttribute("aria-expanded", "false");
-    var active = -1;
+    if (here) form.setAttribute("data-report", here);
+    var active = -1, turn = 0;
 
     function options() { return listbox.querySelectorAll("[role=option]"); }
 
@@ -456,31 +695,56 @@
       listbox.appendChild(item);
     }
 
-    function render() {
-      var phrase = plan(input.value).phrase;
+    function open() {
+      listbox.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function show(outcome) {
+      var phrase = outcome.plan.phrase, needles = outcome.needles();
       listbox.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      if (!phrase || document.activeElement !== input) { close(); return; }
-      if (loadError || !packs.length) {
-        listbox.appendChild(el("li", "search-note", loadError ? loadError.message : "正在加载搜索数据…"));
-      } else {
-        var outcome = run(input.value), needles = needlesOf(outcome), n = outcome.results.length;
-        outcome.results.slice(0, DROPDOWN_SIZE).forEach(function (doc, i) {
-          option("site-search-option-" + i, href(doc, needles), function (link) {
-            link.appendChild(el("span", "search-kind", KIND_NAMES[doc.kind]));
-            if (doc.title) link.appendChild(highlighted("span", "search-title", doc.title, needles));
-            else if (where(doc)) link.appendChild(el("span", "search-where", where(doc)));
-            link.appendChild(highlighted("span", "search-snippet", doc.text, needles, 60));
-          });
+      var docs = outcome.notes.shown.slice(0, DROPDOWN.notes).concat(outcome.blocks.shown.slice(0, DROPDOWN.blocks));
+      docs.forEach(function (doc, i) {
+        option("site-search-option-" + i, href(doc, needles), function (link) {
+          link.appendChild(el("span", "search-kind", kindName(doc)));
+          if (doc.title) link.appendChild(highlighted("span", "search-title", doc.title, needles));
+          else link.appendChild(el("span", "search-where", [reportName(doc.report), doc.path].filter(Boolean).join(" › ")));
+          link.appendChild(highlighted("span", "search-snippet", doc.text, needles, 60));
         });
-        option("site-search-option-all", searchPageUrl(input.value), function (link) {
-          link.appendChild(el("span", "search-all", n ? "全部 " + n + " 条结果 →" : "没有找到“" + phrase + "”，查看建议 →"));
+      });
+      var total = outcome.total(), scope = outcome.scope;
+      option("site-search-option-all", searchPageUrl(input.value, scope), function (link) {
+        link.appendChild(el("span", "search-all", !docs.length ? say(L.dropdown_none, { phrase: phrase })
+          : total === null ? L.dropdown_more : say(L.dropdown_all, { count: total })));
+      });
+      if (scope) {
+        option("site-search-option-everywhere", searchPageUrl(input.value, ""), function (link) {
+          link.appendChild(el("span", "search-all search-everywhere", say(L.dropdown_everywhere, { phrase: phrase })));
         });
-        live.textContent = n ? n + " 条结果" : "没有结果";
       }
-      listbox.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+      live.textContent = !docs.length ? L.live_none : total === null ? L.live_some : say(L.live_count, { count: total });
+      open();
+    }
+
+    function render() {
+      var text = input.value, mine = ++turn;
+      var phrase = plan(text).phrase;
+      if (!phrase || document.activeElement !== input) { close(); return; }
+      if (loadError || !store) {
+        listbox.textContent = "";
+        listbox.appendChild(el("li", "search-note", loadError ? loadError.message : L.loading));
+        open();
+        return;
+      }
+      query(store, text, here && store.group(here) ? here : "", DROPDOWN).then(function (outcome) {
+        if (mine === turn && document.activeElement === input) show(outcome);
+      }).catch(function (error) {
+        listbox.textContent = "";
+        listbox.appendChild(el("li", "search-note", error.message));
+        open();
+      });
     }
 
     listeners.push(render);
@@ -503,6 +767,12 @@
     });
     // keep focus in the input while a result is clicked
     listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    // Enter without a chosen option: the search page, scoped to this report
+    form.addEventListener("submit", function (event) {
+      if (!here) return;
+      event.preventDefault();
+      location.href = searchPageUrl(input.value, here);
+    });
   }
 
   // ---- arrival on a report block from a result: highlight the match --------
@@ -518,16 +788,16 @@
     Array.prototype.forEach.call(document.querySelectorAll(".search-target"), function (b) { b.classList.remove("search-target"); });
   }
 
-  function highlightBlock(block, query) {
+  function highlightBlock(block, text) {
     var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
         return node.parentElement.closest("[data-ui]") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
       }
     });
-    var nodes = [], text = "", node;
-    while ((node = walker.nextNode())) { nodes.push({ node: node, start: text.length }); text += node.data; }
-    var p = plan(query), found = ranges(text, [p.phrase]);
-    if (!found.length) found = ranges(text, p.pieces);
+    var nodes = [], all = "", node;
+    while ((node = walker.nextNode())) { nodes.push({ node: node, start: all.length }); all += node.data; }
+    var p = plan(text), found = ranges(all, [p.phrase]);
+    if (!found.length) found = ranges(all, p.pieces);
     var segments = [];
     found.forEach(function (r) {
       nodes.forEach(function (n) {
@@ -546,11 +816,11 @@
   }
 
   function highlightFromUrl() {
-    var query = new URLSearchParams(location.search).get("hl");
+    var text = new URLSearchParams(location.search).get("hl");
     clearHighlights();
-    if (!query || !location.hash) return;
+    if (!text || !location.hash) return;
     var block = document.getElementById(decodeSafely(location.hash.slice(1)));
-    if (block && block.hasAttribute("data-block")) highlightBlock(block, query);
+    if (block && block.hasAttribute("data-block")) highlightBlock(block, text);
   }
 
   var form = document.querySelector("form.site-search");
@@ -563,7 +833,19 @@
   highlightFromUrl();
   window.addEventListener("hashchange", highlightFromUrl);
 
-  // for tests and bench/search.py
-  window.siteSearch = { ready: function () { return load(); }, search: function (q) { return run(q); },
-                        packs: packs, plan: plan, tokenize: tokenize };
+  // For tests and bench/search.py. ready(): the manifest, then every shard and
+  // chunk (the whole library: never what a reader's search does); search(q):
+  // every result, synchronously, once ready; query(q, scope): what the page does.
+  var everything = null;
+  window.siteSearch = {
+    ready: function () {
+      return everything || (everything = load().then(function () { return store.loadAll(); }));
+    },
+    search: function (text, scope) { return querySync(store, text, scope || ""); },
+    query: function (text, scope, first) {
+      return load().then(function () { return query(store, text, scope || "", first || FIRST); });
+    },
+    store: function () { return store; },
+    plan: plan, terms: terms
+  };
 })();
