@@ -26,7 +26,7 @@
   // the fallback when no text holds the phrase as typed.
   var WORD = new RegExp("(?:[" + HAN + "]|[a-z0-9])+(?:\\.(?:[" + HAN + "]|[a-z0-9])+)*", "gu");
   var MAX_QUERY = 60;   // characters: longer input is cut, not refused
-  var MAX_TERMS = 6;    // pairs required per query: enough to be selective, few shards to fetch
+  var MAX_TERMS = 4;    // terms required per query: selective enough, and at most 4 shards to fetch
 
   // Full-width ASCII to ASCII, U+3000 to space, A-Z to a-z. Length-preserving
   // (also in UTF-16 units), so offsets in folded text are offsets in the text.
@@ -53,15 +53,15 @@
   }
 
   // The terms a query requires: a piece of one or two characters is its own
-  // term; a longer piece gives pairs that cover it (every other pair, and the
-  // last), at most MAX_TERMS in all, spread over the query.
+  // term; a longer piece gives its pairs, at most MAX_TERMS in all, spread over
+  // the query. Overlapping pairs are worth their shard: 2211 as 22 and 11
+  // alone matched every text with 2022 and 11 (600 ms of chunks to confirm).
   function queryTerms(list) {
     var out = [];
     list.forEach(function (piece) {
       var chars = Array.from(piece);
       if (chars.length <= 2) { out.push(piece); return; }
-      for (var i = 0; i + 1 < chars.length; i += 2) out.push(chars[i] + chars[i + 1]);
-      if (chars.length % 2) out.push(chars[chars.length - 2] + chars[chars.length - 1]);
+      for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
     });
     out = out.filter(function (t, i) { return out.indexOf(t) === i; });
     if (out.length <= MAX_TERMS) return out;
@@ -96,7 +96,8 @@
   // the browser; tests in node read the file).
   function Store(manifest, loadData) {
     this.loadData = loadData;
-    this.shardNames = manifest.shards;
+    this.shardCount = manifest.shards;
+    this.indexHash = manifest.index;
     this.groups = [];
     this.chunks = [];       // {start, end, key, path, group}
     this.shards = {};       // k -> promise; this.terms: term -> encoded postings, once loaded
@@ -107,16 +108,16 @@
     var start = 0, self = this;
     manifest.groups.forEach(function (g, gi) {
       var group = { slug: g.slug, title: g.title, year: g.year, url: g.url, start: start, index: gi,
-                    entries: g.entries || null };
-      g.chunks.forEach(function (c, n) {
+                    names: g.names || [] };
+      g.chunks.forEach(function (size, n) {
         var key = "text-" + (g.slug || "-notes") + "-" + n;
-        self.chunks.push({ start: start, end: start + c[0], key: key, path: "search/" + key + "." + c[1] + ".js", group: group });
-        start += c[0];
+        self.chunks.push({ start: start, end: start + size, key: key, path: "search/" + key + "." + g.hash + ".js", group: group });
+        start += size;
       });
       group.end = start;
       self.groups.push(group);
     });
-    this.notes = this.groups.length && !this.groups[0].slug ? this.groups[0] : { start: 0, end: 0, entries: [] };
+    this.notes = this.groups.length && !this.groups[0].slug ? this.groups[0] : { start: 0, end: 0, names: [] };
     this.count = start;
   }
 
@@ -124,20 +125,22 @@
     return this.groups.filter(function (g) { return g.slug === slug; })[0] || null;
   };
 
-  Store.prototype.shardOf = function (term) { return fnv1a(term) % this.shardNames.length; };
+  Store.prototype.shardOf = function (term) { return fnv1a(term) % this.shardCount; };
+
+  Store.prototype.loadShard = function (k) {
+    var self = this, key = "index-" + k;
+    if (!this.shards[k]) {
+      this.shards[k] = this.loadData(key, "search/" + key + "." + this.indexHash + ".js").then(function (data) {
+        var names = data.terms ? data.terms.split(" ") : [], lists = data.postings.split(";");
+        names.forEach(function (t, i) { self.terms.set(t, lists[i]); });
+      });
+    }
+    return this.shards[k];
+  };
 
   Store.prototype.loadShards = function (list) {
     var self = this;
-    return Promise.all(list.map(function (term) {
-      var k = self.shardOf(term), key = "index-" + k;
-      if (!self.shards[k]) {
-        self.shards[k] = self.loadData(key, "search/" + key + "." + self.shardNames[k] + ".js").then(function (data) {
-          var names = data.terms ? data.terms.split(" ") : [], lists = data.postings.split(";");
-          names.forEach(function (t, i) { self.terms.set(t, lists[i]); });
-        });
-      }
-      return self.shards[k];
-    }));
+    return Promise.all(list.map(function (term) { return self.loadShard(self.shardOf(term)); }));
   };
 
   Store.prototype.postings = function (term) {
@@ -203,17 +206,8 @@
 
   // Everything (tests and bench/search.py: the whole library at once).
   Store.prototype.loadAll = function () {
-    var self = this;
-    var shards = this.shardNames.map(function (h, k) {
-      var key = "index-" + k;
-      if (!self.shards[k]) {
-        self.shards[k] = self.loadData(key, "search/" + key + "." + h + ".js").then(function (data) {
-          var names = data.terms ? data.terms.split(" ") : [], lists = data.postings.split(";");
-          names.forEach(function (t, i) { self.terms.set(t, lists[i]); });
-        });
-      }
-      return self.shards[k];
-    });
+    var self = this, shards = [];
+    for (var k = 0; k < this.shardCount; k++) shards.push(this.loadShard(k));
     return Promise.all(shards.concat(this.chunks.map(function (c) { return self.loadChunk(c); })));
   };
 
@@ -235,10 +229,11 @@
   Pager.prototype.done = function () { return this.at >= this.ids.length; };
 
   Pager.prototype.next = function (n) {
-    var self = this, wanted = this.shown.length + n;
+    var self = this, wanted = this.shown.length + n, round = 0;
     function step() {
       if (self.shown.length >= wanted || self.done()) return Promise.resolve(self.shown);
-      var batch = self.ids.slice(self.at, self.at + (wanted - self.shown.length));
+      // a batch as large as the results missing, doubling while candidates fail
+      var batch = self.ids.slice(self.at, self.at + Math.max(wanted - self.shown.length, n << round++));
       return self.store.loadTexts(batch).then(function () {
         batch.forEach(function (id) { var doc = self.store.texts[id]; if (self.confirm(doc)) self.shown.push(doc); });
         self.at += batch.length;
@@ -263,7 +258,7 @@
     var notes = [], named = [], blocks = [], group = scope ? store.group(scope) : null;
     ids.forEach(function (id) {
       if (id < store.notes.end) {
-        var title = exact ? fold(store.notes.entries[id - store.notes.start][2] || "") : "";
+        var title = exact ? fold(store.notes.names[id - store.notes.start] || "") : "";
         var rank = title === p.phrase ? 2 : title.indexOf(p.phrase) >= 0 && p.phrase ? 1 : 0;
         (rank ? named : notes).push({ id: id, rank: rank });
       } else if (!group || (id >= group.start && id < group.end)) {
@@ -369,7 +364,7 @@
   var L = JSON.parse(script.getAttribute("data-labels") || "{}");
   // examples come from the report's report.yml (search_examples), one a line
   var examples = (script.getAttribute("data-examples") || "").split("\n").filter(Boolean);
-  var FIRST = { notes: 3, blocks: 20 };        // the search page's first page
+  var FIRST = { notes: 3, blocks: 10 };        // the search page's first page
   var DROPDOWN = { notes: 3, blocks: 5 };
   var store = null, listeners = [], loading = null, loadError = null;
 
@@ -473,11 +468,16 @@
       });
     }
     var keys = terms(phrase).filter(function (t) { return Array.from(t).length === 2 || chars.length === 1; });
-    var related = (store.notes.entries || []).filter(function (e) {
-      var name = fold(e[2] || "");
-      return e[0] === "term" && keys.some(function (k) { return name.indexOf(k) >= 0; });
-    }).slice(0, 8);
-    return tryPart(0).then(function (shorter) { return { shorter: shorter, terms: related }; });
+    var related = [];
+    store.notes.names.forEach(function (name, i) {
+      var folded = fold(name || "");
+      if (related.length < 12 && keys.some(function (k) { return folded.indexOf(k) >= 0; })) related.push(store.notes.start + i);
+    });
+    return Promise.all([tryPart(0), store.loadTexts(related)]).then(function (found) {
+      var docs = related.map(function (id) { return store.texts[id]; })
+        .filter(function (d) { return d.kind === "term"; }).slice(0, 8);
+      return { shorter: found[0], terms: docs };
+    });
   }
 
   function helpList(box, phrase, scope) {
@@ -491,9 +491,9 @@
       if (help.terms.length) {
         box.appendChild(el("p", "", L.related_terms));
         var list = el("ul", "search-help-terms");
-        help.terms.forEach(function (e) {
-          var item = el("li"), a = el("a", "", e[2]);
-          a.href = new URL(e[1], root).href;
+        help.terms.forEach(function (doc) {
+          var item = el("li"), a = el("a", "", doc.title);
+          a.href = new URL(doc.url, root).href;
           item.appendChild(a);
           list.appendChild(item);
         });
