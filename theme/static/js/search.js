@@ -579,7 +579,8 @@
         button.type = "button";
         button.addEventListener("click", function () {
           button.disabled = true;
-          fetchMore().then(function () { draw(outcome, needles); status.textContent = statusText(outcome); });
+          state("busy");
+          fetchMore().then(function () { draw(outcome, needles); status.textContent = statusText(outcome); state("done"); });
         });
         parent.appendChild(button);
       }
@@ -592,10 +593,14 @@
       return total === null ? say(L.found_open, { phrase: phrase }) : say(L.found, { phrase: phrase, count: total });
     }
 
+    // data-search on the page: "busy" while a query runs, "done" once shown (tests wait on it)
+    function state(value) { main.setAttribute("data-search", value); }
+
     function render() {
       var text = input.value, mine = ++turn;
       var phrase = plan(text).phrase;
       extra.textContent = "";
+      state("busy");
       document.title = phrase ? phrase + " · " + baseTitle : baseTitle;
       if (store) showScope();
       if (!phrase) {
@@ -609,9 +614,10 @@
           exampleList.appendChild(item);
         });
         extra.appendChild(exampleList);
+        state("done");
         return;
       }
-      if (loadError) { status.textContent = loadError.message; return; }
+      if (loadError) { status.textContent = loadError.message; state("done"); return; }
       if (!store) { status.textContent = L.loading; return; }
       query(store, text, store.group(scope) ? scope : "", FIRST).then(function (outcome) {
         if (mine !== turn) return;
@@ -621,11 +627,14 @@
           status.textContent = say(L.none, { phrase: phrase });
           var box = el("div", "search-help");
           extra.appendChild(box);
-          return helpList(box, phrase, store.group(scope) ? scope : "");
+          return helpList(box, phrase, store.group(scope) ? scope : "").then(function () {
+            if (mine === turn) state("done");
+          });
         }
         status.textContent = statusText(outcome);
+        state("done");
       }).catch(function (error) {
-        if (mine === turn) status.textContent = error.message;
+        if (mine === turn) { status.textContent = error.message; state("done"); }
       });
     }
 
@@ -753,7 +762,8 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        if (listbox.hidden) render();
+        // the list closed by Escape still holds the results for this text: reopen it
+        if (listbox.hidden) { if (options().length) open(); else render(); }
         event.preventDefault();
         setActive(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter" && active >= 0) {
