@@ -619,8 +619,18 @@
       }
       if (loadError) { status.textContent = loadError.message; state("done"); return; }
       if (!store) { status.textContent = L.loading; return; }
-      query(store, text, store.group(scope) ? scope : "", FIRST).then(function (outcome) {
+      // the first result of each kind as soon as its chunk is in, then the rest of the page
+      query(store, text, store.group(scope) ? scope : "", { notes: 1, blocks: 1 }).then(function (outcome) {
         if (mine !== turn) return;
+        var needles = outcome.needles();
+        draw(outcome, needles);
+        status.textContent = statusText(outcome);
+        return Promise.all([outcome.notes.next(FIRST.notes - outcome.notes.shown.length),
+                            outcome.blocks.next(FIRST.blocks - outcome.blocks.shown.length)]).then(function () {
+          return outcome;
+        });
+      }).then(function (outcome) {
+        if (!outcome || mine !== turn) return;
         var needles = outcome.needles();
         draw(outcome, needles);
         if (!outcome.notes.shown.length && !outcome.blocks.shown.length) {
