@@ -116,10 +116,13 @@ def build(content: Path, annotations: Path, output: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("count", type=int)
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("count", type=int, nargs="?")
+    parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--build", action="store_true")
     args = parser.parse_args()
+    if args.count is None or args.folder is None:  # bench/run.py runs every script bare: a tool, not figures
+        parser.print_usage()
+        return 0
     content, annotations = write_library(args.count, args.folder)
     if args.build:
         build(content, annotations, args.folder / "output")

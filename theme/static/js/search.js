@@ -306,15 +306,12 @@
     if (!p.phrase) return Promise.resolve(new Outcome(store, p, scope, true, []));
     return store.loadShards(p.exact).then(function () {
       var outcome = new Outcome(store, p, scope, true, store.candidates(p.exact));
+      // next(n) confirms until n are found or the candidates run out: none shown, none there
       return Promise.all([outcome.notes.next(first.notes), outcome.blocks.next(first.blocks)]).then(function () {
         if (outcome.notes.shown.length || outcome.blocks.shown.length || !p.pieces.length) return outcome;
-        // nothing on the first page holds the phrase: does anything?
-        return Promise.all([outcome.notes.next(1), outcome.blocks.next(1)]).then(function () {
-          if (outcome.notes.shown.length || outcome.blocks.shown.length) return outcome;
-          return store.loadShards(p.loose).then(function () {
-            var loose = new Outcome(store, p, scope, false, store.candidates(p.loose));
-            return Promise.all([loose.notes.next(first.notes), loose.blocks.next(first.blocks)]).then(function () { return loose; });
-          });
+        return store.loadShards(p.loose).then(function () {
+          var loose = new Outcome(store, p, scope, false, store.candidates(p.loose));
+          return Promise.all([loose.notes.next(first.notes), loose.blocks.next(first.blocks)]).then(function () { return loose; });
         });
       });
     });
