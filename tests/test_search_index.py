@@ -274,3 +274,13 @@ def test_the_sites_shards_answer_as_a_single_index_and_as_a_scan(site):
         expected = scan(groups, query)
         assert sharded[query + "|"]["urls"] == expected or not expected, query
         assert sharded[query + "|"]["exact"], query
+
+
+def test_search_js_holds_no_interface_words_and_every_label_it_uses_exists():
+    import yaml
+
+    code = "\n".join(line.split("//")[0] for line in SEARCH_JS.read_text(encoding="utf-8").splitlines())
+    assert not re.search(r"[\u4e00-\u9fff]", code), "interface words belong in theme/labels.yml"
+    words = yaml.safe_load((ROOT / "theme" / "labels.yml").read_text(encoding="utf-8"))
+    used = set(re.findall(r"\bL\.(\w+)", code))
+    assert used and used <= set(words["search"]) | {"kinds"}, used - set(words["search"])
