@@ -17,7 +17,8 @@ from search_index.shards import Group, build, fnv1a, read_script
 from search_index.tokenize import fold, terms
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_JS = ROOT / "theme" / "static" / "js" / "search.js"
+SEARCH_JS = ROOT / "theme" / "static" / "js" / "search-core.js"
+SEARCH_UI = ROOT / "theme" / "static" / "js" / "search.js"
 
 NOTES = [Document("term", "terms/x.html", "腾笼换鸟", "术语", "淘汰落后产能、引进高端产业。"),
          Document("term", "terms/y.html", "碳达峰", "术语", "二氧化碳排放达到峰值。")]
@@ -226,7 +227,8 @@ def test_built_site_has_search_files_and_every_page_loads_them(site):
     assert not (site / "search" / "lunr-2.3.9.min.js").exists()
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        tag = re.search(r'<script src="[^"]*theme/js/search\.js" data-root="[^"]*" data-manifest="([^"]+)"'
+        tag = re.search(r'<script src="[^"]*theme/js/search-core\.js"></script>\n'
+                        r'<script src="[^"]*theme/js/search\.js" data-root="[^"]*" data-manifest="([^"]+)"'
                         r'(?: data-report="([^"]+)")? data-labels="[^"]+" data-examples="[^"]*"></script>', html)
         assert tag, f"{page} does not load search.js"
         assert tag.group(1) == manifest
@@ -279,7 +281,8 @@ def test_the_sites_shards_answer_as_a_single_index_and_as_a_scan(site):
 def test_search_js_holds_no_interface_words_and_every_label_it_uses_exists():
     import yaml
 
-    code = "\n".join(line.split("//")[0] for line in SEARCH_JS.read_text(encoding="utf-8").splitlines())
+    code = "\n".join(line.split("//")[0] for path in (SEARCH_JS, SEARCH_UI)
+                     for line in path.read_text(encoding="utf-8").splitlines())
     assert not re.search(r"[\u4e00-\u9fff]", code), "interface words belong in theme/labels.yml"
     words = yaml.safe_load((ROOT / "theme" / "labels.yml").read_text(encoding="utf-8"))
     used = set(re.findall(r"\bL\.(\w+)", code))

@@ -13,7 +13,8 @@ from search_index.tokenize import fold, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests" / "search_vectors.json").read_text(encoding="utf-8"))
-SEARCH_JS = ROOT / "theme" / "static" / "js" / "search.js"
+SEARCH_JS = ROOT / "theme" / "static" / "js" / "search-core.js"
+SEARCH_UI = ROOT / "theme" / "static" / "js" / "search.js"
 
 # Runs search.js in node (it exports its pure functions there) on every vector.
 NODE_RUNNER = """
