@@ -240,6 +240,9 @@ def measure_ours(browser, site: Path, base: str, queries: list[str], docs: list[
     context.close()
     figures["median_page"] = statistics.median(timing["page"])
     figures["median_full"] = statistics.median(timing["full"])
+    page, full = sorted(timing["page"]), sorted(timing["full"])
+    figures["spread"] = (f"query time p95 {page[int(len(page) * .95)]:.3f} / {full[int(len(full) * .95)]:.3f} ms, "
+                         f"slowest {page[-1]:.2f} / {full[-1]:.2f} ms (first page / full)")
     found = expected_total = shown_total = 0
     misses = []
     for query in queries:
@@ -344,6 +347,8 @@ def main() -> int:
             base, httpd = serve(site)
             ours = measure_ours(browser, site, base, queries, docs)
             lines.append(row("ours", n, ours))
+            print(lines[-1], flush=True)
+            lines.append(f"  {ours['spread']}")
             print(lines[-1], flush=True)
             for miss in ours["misses"]:
                 print(f"    {miss}")
