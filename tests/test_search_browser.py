@@ -246,3 +246,23 @@ def test_a_query_loads_only_its_shards_and_the_texts_it_shows(open_page, server,
     assert len(texts) < len(store["chunks"]) / 2
     assert len(loaded) == len(set(loaded))  # nothing fetched twice
     assert page.errors == []
+
+
+@pytest.mark.parametrize("url", ["search.html?q=%E8%85%BE%E7%AC%BC%E6%8D%A2%E9%B8%9F",  # 腾笼换鸟: notes and two reports
+                                 f"search.html?q=%E5%8F%91%E5%B1%95&report={TAIZHOU}"])  # 发展, one report, "more"
+def test_axe_finds_no_serious_violations_in_results(browser, server, url):
+    from pathlib import Path
+
+    # axe goes in as an inline script, which the CSP refuses: this context bypasses it
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{url}")
+        page.wait_for_selector(DONE, state="attached")
+        page.add_script_tag(path=str(Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"))
+        found = page.evaluate("""async () => (await axe.run(document)).violations
+          .filter(v => ['serious', 'critical'].includes(v.impact))
+          .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+    finally:
+        context.close()
+    assert found == []
