@@ -36,8 +36,8 @@ from .tokenize import terms
 
 OUTPUT_DIR = "search"
 DATA_KEY = "SEARCH_DATA"
-SHARD_BYTES = 16_000   # raw postings per shard (about 8 KB gzip)
-CHUNK_BYTES = 3_000    # raw text per chunk (about 1.8 KB gzip): a page of results needs a few
+SHARD_BYTES = 16_000   # at most this much raw postings per shard: 10 KB raw, 4–5 KB gzip on average
+CHUNK_BYTES = 3_000    # raw text per chunk (about 2 KB gzip): a page of results needs a few
 HASH_LENGTH = 10
 
 
