@@ -206,12 +206,6 @@
 
   // ---- a query: candidates in the order shown, confirmed page by page --------
 
-  function count(haystack, needle) {
-    var n = 0, at = haystack.indexOf(needle);
-    while (at >= 0) { n++; at = haystack.indexOf(needle, at + needle.length); }
-    return n;
-  }
-
   // Candidates confirmed in order, as many at a time as asked for; a chunk is
   // loaded only when one of its documents is about to be shown.
   function Pager(store, ids, confirm) {
@@ -283,7 +277,7 @@
     return this.notes.done() && this.blocks.done() ? this.notes.shown.length + this.blocks.shown.length : null;
   };
 
-  // Per report: the number of results when known (report group index -> count).
+  // A report's number of results, once known (else null).
   Outcome.prototype.groupCount = function (group) {
     var pager = this.blocks;
     if (!this.known && !pager.done()) return null;
@@ -341,7 +335,7 @@
   }
 
   var api = { fold: fold, terms: terms, plan: plan, queryTerms: queryTerms, fnv1a: fnv1a, Store: Store,
-              query: query, querySync: querySync, ranges: ranges, count: count };
+              query: query, querySync: querySync, ranges: ranges };
   if (typeof module === "object" && module.exports) module.exports = api; // node: tests
   else self.searchCore = api;
 })();
