@@ -112,11 +112,13 @@ def test_an_indicator_takes_values_from_several_reports(site):
 
 
 def test_search_covers_every_report(site):
-    from search_index.pack import read_pack_script
+    from search_index.shards import read_script
 
-    data = read_pack_script(next((site / "search").glob("report.*.js")).read_text(encoding="utf-8"))
-    paths = {doc[1].split("/")[0]: doc[3] for doc in data["docs"]}
-    assert paths[FIXTURE_REPORT].startswith("青屿市2023年政府工作报告") and paths[TAIZHOU].startswith("台州市2022年政府工作报告")
+    manifest = read_script(next((site / "search").glob("manifest.*.js")).read_text(encoding="utf-8"))[1]
+    titles = {g["slug"]: g["title"] for g in manifest["groups"] if g["slug"]}
+    assert titles[FIXTURE_REPORT] == "青屿市2023年政府工作报告" and titles[TAIZHOU] == "台州市2022年政府工作报告"
+    slugs = [g["slug"] for g in manifest["groups"] if g["slug"]]
+    assert slugs == [FIXTURE_REPORT, TAIZHOU]  # newest first
 
 
 # ---- quotes in their own report (the check, in process) ---------------------------

@@ -1,71 +1,113 @@
-"""Search in headless Chromium: the search page (?q=), the dropdown on every
-page, arrival on a highlighted paragraph, odd input, and file://."""
+"""Search in headless Chromium: the search page (?q=, ?report=), results
+grouped by report, the dropdown on every page (a report page searches its
+report first), arrival on a highlighted paragraph, odd input, file://, and
+the split index loaded only as a query needs it (requests counted)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
 
-from conftest import REPORT, save_artifact
+from conftest import FIXTURE_REPORT, REPORT, TAIZHOU, save_artifact
 from html_blocks import blocks
 from search_index.tokenize import fold
 
 ODD_INPUTS = ["养老:", "^", "~1", "+", "-养老", "*", "“共同富裕”", "碳~1", "养老^", "\\", "<img src=x>"]
+DONE = ".search-page[data-search=done]"
 
 
-def search_page(open_page, base: str, query: str):
-    page = open_page(f"{base}/search.html?q={quote(query)}")
-    page.wait_for_function("() => document.querySelector('.search-status').textContent.indexOf('正在加载') < 0"
-                           " && window.SEARCH_PACKS && Object.keys(window.SEARCH_PACKS).length === 2")
-    page.wait_for_timeout(50)  # the second pack re-renders the list
+def search_page(open_page, base: str, query: str, report: str = ""):
+    page = open_page(f"{base}/search.html?q={quote(query)}" + (f"&report={report}" if report else ""))
+    page.wait_for_selector(DONE, state="attached")
     return page
 
 
-def report_hits(page) -> list[tuple[str, str]]:
-    """(report slug, block id) of the report results, in result order."""
-    hrefs = page.eval_on_selector_all(".search-result-link", "links => links.map(a => a.getAttribute('href'))")
-    hits = [h.split("?")[0].split("#")[0].split("/")[-2:] + [h.split("#", 1)[1]] for h in hrefs
-            if "/index.html" in h and "#" in h]
-    return [(slug, block) for slug, _page, block in hits]
+def show_everything(page) -> None:
+    """Click "more" until every result is shown."""
+    while page.locator(".search-more").count():
+        page.locator(".search-more").first.click()
+        page.wait_for_selector(DONE, state="attached")
 
 
-def blocks_containing(site, phrase: str) -> set[tuple[str, str]]:
-    """Every block of every report in the site that holds the phrase."""
-    found = set()
-    for page in site.glob("*/index.html"):
-        html = page.read_text(encoding="utf-8")
-        found |= {(page.parent.name, b["id"]) for b in blocks(html) if fold(phrase) in fold(b["text"])}
+def hits(urls: list[str]) -> list[tuple[str, str]]:
+    """(report slug, block id) of report results, in order."""
+    found = []
+    for url in urls:
+        match = re.search(r"([a-z0-9-]+)/index\.html(?:\?[^#]*)?#(.+)$", url)
+        if match:
+            found.append((match.group(1), match.group(2)))
     return found
 
 
-def test_tenglong_huanniao_returns_its_paragraphs_and_its_term(open_page, server, site):
+def page_hits(page) -> list[tuple[str, str]]:
+    return hits(page.eval_on_selector_all(".search-result-link", "links => links.map(a => a.getAttribute('href'))"))
+
+
+def every_result(page, query: str, report: str = "") -> dict:
+    """Every result, as siteSearch.search gives it once the whole index is in."""
+    return page.evaluate("""([q, r]) => window.siteSearch.ready().then(() => {
+        const o = window.siteSearch.search(q, r);
+        return {exact: o.exact, urls: o.results.map(d => d.url), texts: o.results.map(d => d.title + '\\n' + d.text)};
+    })""", [query, report])
+
+
+def blocks_containing(site, phrase: str) -> list[tuple[str, str]]:
+    """Every block of every report that holds the phrase: newest report first, in reading order."""
+    found = []
+    for slug in (FIXTURE_REPORT, TAIZHOU):  # 2023, then 2022
+        html = (site / slug / "index.html").read_text(encoding="utf-8")
+        found += [(slug, b["id"]) for b in blocks(html) if fold(phrase) in fold(b["text"])]
+    return found
+
+
+def test_tenglong_huanniao_gives_its_term_first_then_each_report_newest_first(open_page, server, site):
     page = search_page(open_page, server, "腾笼换鸟")
     expected = blocks_containing(site, "腾笼换鸟")
-    assert {slug for slug, _ in expected} == {"taizhou-2022", "qingyu-2023"}  # found in every report
-    assert expected and set(report_hits(page)) == expected
+    assert {slug for slug, _ in expected} == {TAIZHOU, FIXTURE_REPORT}  # found in every report
     first = page.locator(".search-result").first
     assert first.locator(".search-kind").inner_text() == "术语"
     assert "腾笼换鸟" in first.locator(".search-title").inner_text()
     assert "/terms/" in first.locator("a").get_attribute("href")
+    show_everything(page)
+    assert page_hits(page) == expected
+    # one section per report, newest first, each headed with its report's name
+    groups = page.eval_on_selector_all(".search-group[data-group]", "gs => gs.map(g => g.dataset.group)")
+    assert groups == ["", FIXTURE_REPORT, TAIZHOU]
+    titles = page.eval_on_selector_all(".search-group-title", "hs => hs.map(h => h.firstChild.textContent)")
+    assert titles[1:] == ["青屿市2023年政府工作报告", "台州市2022年政府工作报告"]
     assert page.locator(".search-result mark").count() >= len(expected)
     page.screenshot(path=str(save_artifact("search-tenglong.png")), full_page=True)
     assert page.errors == []
 
 
-@pytest.mark.parametrize("phrase", ["高铁", "碳", "小巨人", "亩均税收", "双减", "PM2.5", "2211", "5G"])
+@pytest.mark.parametrize("phrase", ["高铁", "碳", "小巨人", "亩均税收", "双减", "PM2.5", "2211", "5G", "窨井"])
 def test_every_paragraph_containing_the_phrase_is_found(open_page, server, site, phrase):
     page = search_page(open_page, server, phrase)
     expected = blocks_containing(site, phrase)
-    assert expected, f"the report should contain {phrase}"
-    assert set(report_hits(page)) == expected
+    assert expected, f"the reports should contain {phrase}"
+    shown = page_hits(page)
+    assert shown and shown == expected[:len(shown)]  # the first page: the first results, in order
+    result = every_result(page, phrase)
+    assert result["exact"] and hits(result["urls"]) == expected
+    assert page.errors == []
+
+
+def test_more_shows_the_rest_in_order(open_page, server, site):
+    page = search_page(open_page, server, "发展")
+    first = page_hits(page)
+    expected = blocks_containing(site, "发展")
+    assert len(first) < len(expected) and first == expected[:len(first)]
+    assert f"找到 {len(every_result(page, '发展')['urls'])} 处" in page.inner_text(".search-status")
+    show_everything(page)
+    assert page_hits(page) == expected
     assert page.errors == []
 
 
 @pytest.mark.parametrize("query", ODD_INPUTS)
 def test_odd_input_never_throws_and_is_taken_as_text(open_page, server, query):
     page = search_page(open_page, server, query)
-    outcome = page.evaluate("q => { const o = window.siteSearch.search(q);"
-                            " return {exact: o.exact, texts: o.results.map(d => d.title + '\\n' + d.text)} }", query)
+    outcome = every_result(page, query)
     pieces = page.evaluate("q => window.siteSearch.plan(q).pieces", query)
     for text in outcome["texts"]:  # every result contains the query, or failing that every piece of it
         folded = fold(text)
@@ -94,10 +136,26 @@ def test_empty_query_shows_examples(open_page, server):
     assert page.errors == []
 
 
+def test_the_report_filter_searches_one_report_and_offers_all(open_page, server, site):
+    page = search_page(open_page, server, "腾笼换鸟", report=FIXTURE_REPORT)
+    expected = blocks_containing(site, "腾笼换鸟")
+    assert {slug for slug, _ in expected} == {TAIZHOU, FIXTURE_REPORT}
+    show_everything(page)
+    assert page_hits(page) == [hit for hit in expected if hit[0] == FIXTURE_REPORT]
+    assert "青屿市2023年政府工作报告" in page.inner_text(".search-scope")
+    assert hits(every_result(page, "腾笼换鸟", FIXTURE_REPORT)["urls"]) == page_hits(page)
+    page.click(".search-scope-all")  # every report again
+    page.wait_for_selector(DONE, state="attached")
+    show_everything(page)
+    assert page_hits(page) == expected
+    assert "report=" not in page.url
+    assert page.errors == []
+
+
 def test_clicking_a_result_lands_on_the_paragraph_and_highlights_it(open_page, server, report_html):
     page = search_page(open_page, server, "高铁")
     before = {b["id"]: b["text"] for b in blocks(report_html)}
-    link = page.locator(".search-result-link[href*='taizhou-2022/index.html']").first
+    link = page.locator(f".search-result-link[href*='{TAIZHOU}/index.html']").first
     target = link.get_attribute("href").split("#", 1)[1]
     link.click()
     page.wait_for_url(f"**/index.html?hl=*#{target}")
@@ -113,15 +171,20 @@ def test_clicking_a_result_lands_on_the_paragraph_and_highlights_it(open_page, s
     assert page.errors == []
 
 
-def test_dropdown_as_you_type_with_keyboard(open_page, server):
-    page = open_page(f"{server}/{REPORT}")
+def test_dropdown_on_a_report_page_searches_that_report_and_offers_all(open_page, server):
+    page = open_page(f"{server}/{FIXTURE_REPORT}/index.html")
     page.keyboard.press("/")
-    page.keyboard.type("双减")
+    page.keyboard.type("腾笼换鸟")
     listbox = page.locator("#site-search-listbox")
-    listbox.locator("[role=option]").first.wait_for()
+    listbox.locator("#site-search-option-all").wait_for()
     box = page.locator("#site-search-input")
     assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "true"
-    assert "双减" in listbox.locator("[role=option] mark").first.inner_text()
+    hrefs = listbox.locator("[role=option] a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    report_links = [h for h in hrefs if "/index.html" in h and "#" in h]
+    assert report_links and all(f"/{FIXTURE_REPORT}/index.html" in h for h in report_links)
+    assert f"report={FIXTURE_REPORT}" in listbox.locator("#site-search-option-all a").get_attribute("href")
+    everywhere = listbox.locator("#site-search-option-everywhere a").get_attribute("href")
+    assert "q=" in everywhere and "report=" not in everywhere
     page.screenshot(path=str(save_artifact("search-dropdown.png")))
     page.keyboard.press("ArrowDown")
     active = box.get_attribute("aria-activedescendant")
@@ -135,16 +198,71 @@ def test_dropdown_as_you_type_with_keyboard(open_page, server):
     assert page.errors == []
 
 
+def test_dropdown_elsewhere_searches_every_report(open_page, server):
+    page = open_page(f"{server}/glossary.html")
+    page.focus("#site-search-input")
+    page.keyboard.type("腾笼换鸟")
+    page.locator("#site-search-option-all").wait_for()
+    hrefs = page.locator("#site-search-listbox [role=option] a").evaluate_all("ls => ls.map(a => a.getAttribute('href'))")
+    assert any(f"/{FIXTURE_REPORT}/" in h for h in hrefs) and any(f"/{TAIZHOU}/" in h for h in hrefs)
+    assert page.locator("#site-search-option-everywhere").count() == 0
+    assert page.errors == []
+
+
 def test_search_works_from_file_urls(open_page, site):
     page = search_page(open_page, site.as_uri(), "高铁")
-    assert set(report_hits(page)) == blocks_containing(site, "高铁")
+    show_everything(page)
+    assert page_hits(page) == blocks_containing(site, "高铁")
     assert page.errors == []
 
 
-def test_the_report_page_does_not_load_the_index_until_search_is_used(open_page, server):
+def search_requests(page) -> list[str]:
+    return [u.split("/search/")[1] for u in page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name)") if "/search/" in u]
+
+
+def test_nothing_is_loaded_until_search_is_used(open_page, server):
     page = open_page(f"{server}/{REPORT}")
-    page.wait_for_timeout(200)
-    assert page.evaluate("typeof window.lunr") == "undefined"
+    page.wait_for_load_state("load")
+    assert search_requests(page) == []
     page.focus("#site-search-input")
-    page.wait_for_function("() => window.SEARCH_PACKS && Object.keys(window.SEARCH_PACKS).length === 2")
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('/search/manifest.'))")
+    assert [name.split(".")[0] for name in search_requests(page)] == ["manifest"]  # focus: the manifest only
     assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["碳", "亩均税收", "窨井"])
+def test_a_query_loads_only_its_shards_and_the_texts_it_shows(open_page, server, site, query):
+    page = search_page(open_page, server, query)
+    loaded = search_requests(page)
+    store = page.evaluate("""q => { const s = window.siteSearch.store();
+        return {shards: s.shardCount, chunks: s.chunks.map(c => [c.key, c.start, c.end]),
+                mine: window.siteSearch.plan(q).exact.map(t => 'index-' + s.shardOf(t))}; }""", query)
+    shards = sorted({n.split(".")[0] for n in loaded if n.startswith("index-")})
+    assert shards == sorted(set(store["mine"])) and len(shards) < store["shards"]
+    shown = page.eval_on_selector_all(".search-result-link", "ls => ls.map(a => a.href)")
+    texts = {n.split(".")[0] for n in loaded if n.startswith("text-")}
+    assert shown and len(texts) <= len(shown)  # a chunk only for results shown (or confirmed on the way)
+    assert len(texts) < len(store["chunks"]) / 2
+    assert len(loaded) == len(set(loaded))  # nothing fetched twice
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("url", ["search.html?q=%E8%85%BE%E7%AC%BC%E6%8D%A2%E9%B8%9F",  # 腾笼换鸟: notes and two reports
+                                 f"search.html?q=%E5%8F%91%E5%B1%95&report={TAIZHOU}"])  # 发展, one report, "more"
+def test_axe_finds_no_serious_violations_in_results(browser, server, url):
+    from pathlib import Path
+
+    # axe goes in as an inline script, which the CSP refuses: this context bypasses it
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{url}")
+        page.wait_for_selector(DONE, state="attached")
+        page.add_script_tag(path=str(Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"))
+        found = page.evaluate("""async () => (await axe.run(document)).violations
+          .filter(v => ['serious', 'critical'].includes(v.impact))
+          .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+    finally:
+        context.close()
+    assert found == []

@@ -50,7 +50,9 @@ def report_documents(blocks: list[dict], page_url: str, report_title: str = "",
 def term_document(term: dict, kinds: dict[str, str]) -> Document:
     forms = [f for f in term.get("match") or [] if f != term.get("term")]
     # no pinyin: tone marks are not ASCII, so it would only add noise tokens
-    parts = [" ".join(forms), term.get("short", ""), plain(term.get("definition", "")), term.get("english", "")]
+    from annotations.citations import strip_markers  # [1], [报告], [推断]: not words a reader searches for
+
+    parts = [" ".join(forms), term.get("short", ""), plain(strip_markers(term.get("definition", ""))), term.get("english", "")]
     return Document("term", f"terms/{term['id']}.html", str(term.get("term", term["id"])), kinds["term"],
                     "\n".join(str(p) for p in parts if p))
 

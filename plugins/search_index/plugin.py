@@ -1,12 +1,12 @@
 """Pelican side of search: a generator that collects the documents once every
 page is read, tells the templates where the search files are, and writes them.
 
-Output (relative to the site root):
-  search/lunr-2.3.9.min.js      copied from node_modules (npm, package-lock.json)
-  search/report.<hash>.js       the report's blocks: packed index + texts
-  search/annotations.<hash>.js  terms, threads, indicators: packed index + texts
-The report pack is loaded first, so results for the report show before the
-annotation pack has arrived. Hashed names let browsers cache them safely.
+Output (relative to the site root), all named by content hash (shards.py):
+  search/manifest.<hash>.js      the groups (annotations, then reports newest first), shard and chunk names
+  search/index-<k>.<hash>.js     postings of the terms that hash to k
+  search/text-<group>-<n>.<hash>.js  the texts of consecutive documents
+The browser loads the manifest on first use, then only the shards of the
+query's terms and the chunks of the results it shows.
 """
 from __future__ import annotations
 
@@ -16,45 +16,36 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from .documents import Document, annotation_documents, report_documents
-from .index import build_index
-from .pack import content_hash, pack_index, pack_script
-
-LUNR_VERSION = "2.3.9"
-OUTPUT_DIR = "search"
-MSG_NO_LUNR = ("search: {path} is missing; run `npm ci` (or `make`), which installs lunr {version} "
-               "from package-lock.json")
-MSG_LUNR_VERSION = "search: node_modules has lunr {found}, the index format needs lunr {version}; run `npm ci`"
+from .documents import annotation_documents, report_documents
+from .shards import Group, build
 
 
-def lunr_script(settings: dict) -> str:
-    package = Path(settings.get("SEARCH_LUNR_PATH", "node_modules/lunr"))
-    script = package / "lunr.min.js"
-    if not script.exists():
-        raise FileNotFoundError(MSG_NO_LUNR.format(path=script, version=LUNR_VERSION))
-    found = json.loads((package / "package.json").read_text(encoding="utf-8")).get("version")
-    if found != LUNR_VERSION:
-        raise RuntimeError(MSG_LUNR_VERSION.format(found=found, version=LUNR_VERSION))
-    return script.read_text(encoding="utf-8")
-
-
-def load_entries(settings: dict) -> tuple[list, list, list]:
+def load_library(settings: dict):
     from library.resolve import resolve
 
-    ann = resolve(settings).annotations
-    return ann.terms, ann.threads, ann.indicators
+    return resolve(settings)
 
 
-def report_pages(pages: list) -> list:
-    return [p for p in pages if getattr(p, "template", "") == "report" and p.metadata.get("blocks")]
+def report_pages(pages: list) -> dict:
+    """Report pages by slug."""
+    return {p.metadata["report"]["slug"]: p for p in pages
+            if getattr(p, "template", "") == "report" and p.metadata.get("blocks")}
 
 
-def pack_file(name: str, docs: list[Document]) -> tuple[str, str]:
-    """(file name, script text) of one pack; no file for an empty pack."""
-    pack = {"index": pack_index(build_index(docs)),
-            "docs": [[d.kind, d.url, d.title, d.path, d.text] for d in docs]}
-    script = pack_script(name, pack)
-    return f"{OUTPUT_DIR}/{name}.{content_hash(script)}.js", script
+def groups_of(settings: dict, pages: list, kinds: dict[str, str]) -> list[Group]:
+    """The annotations, then every report in library order (newest first)."""
+    library = load_library(settings)
+    ann = library.annotations
+    groups = [Group("", "", 0, "", annotation_documents(ann.terms, ann.threads, ann.indicators, kinds))]
+    by_slug = report_pages(pages)
+    for parsed in library.reports:
+        page = by_slug.get(parsed.slug)
+        if page is None:
+            continue
+        report = page.metadata["report"]
+        docs = report_documents(page.metadata["blocks"], page.save_as, "", report["regions"])
+        groups.append(Group(parsed.slug, report["title"], report["year"], page.save_as, docs))
+    return [g for g in groups if g.docs]
 
 
 class SearchGenerator(Generator):
@@ -62,23 +53,13 @@ class SearchGenerator(Generator):
     generate_output: writes the files the templates were told about."""
 
     def generate_context(self) -> None:
-        self.files: dict[str, str] = {}
         from labels import labels
 
-        report = [doc for page in report_pages(self.context.get("pages", []))
-                  for doc in report_documents(page.metadata["blocks"], page.save_as, page.metadata["report"]["title"],
-                                              page.metadata["report"]["regions"])]
-        annotations = annotation_documents(*load_entries(self.settings), labels(self.settings)["search_kinds"])
-        packs = []
-        for name, docs in (("report", report), ("annotations", annotations)):
-            if docs:
-                path, script = pack_file(name, docs)
-                self.files[path] = script
-                packs.append(path)
-        lunr_path = f"{OUTPUT_DIR}/lunr-{LUNR_VERSION}.min.js"
-        self.files[lunr_path] = lunr_script(self.settings)
+        words = labels(self.settings)
+        self.files, manifest = build(groups_of(self.settings, self.context.get("pages", []), words["search_kinds"]))
         # templates: base.html passes these to search.js as data attributes
-        self.context["SEARCH_FILES"] = {"lunr": lunr_path, "packs": packs}
+        self.context["SEARCH_FILES"] = {"manifest": manifest, "labels": json.dumps(
+            {**words["search"], "kinds": words["search_kinds"]}, ensure_ascii=False, separators=(",", ":"))}
 
     def generate_output(self, writer) -> None:
         for path, text in self.files.items():
