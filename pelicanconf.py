@@ -55,3 +55,5 @@ SCHEMAS_PATH = "schemas"
 # output/, not in git). PDF_REUSE_RENDERED = False forces a render.
 PDF_THEME_PATH = "theme/print"
 PDF_CACHE_PATH = ".cache/pdf"
+# Glossary sort keys (pinyin), remembered between builds: plugins/annotations/sort_keys.py
+SORT_KEYS_CACHE = ".cache/sort-keys.json"

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from annotations.locate import sentence_around
 
 from .side_files import load_categories
+from .sort_keys import sort_key  # pinyin, remembered between builds
 
 _md = MarkdownIt("commonmark", {"html": False})
 KIND_ORDER = {"baseline": 0, "actual": 1, "target": 2}
@@ -20,13 +21,6 @@ KIND_ORDER = {"baseline": 0, "actual": 1, "target": 2}
 def markdown(text: str) -> str:
     """Annotation Markdown: raw HTML off, so editors cannot inject markup."""
     return _md.render(text or "")
-
-
-def sort_key(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    plain = "".join(ch for ch in text if ch.isalnum())
-    return " ".join(lazy_pinyin(plain, style=Style.NORMAL)).lower()
 
 
 def initial(text: str) -> str:
