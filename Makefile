@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all build test check serve bench lock system-build system-test clean
+.PHONY: all build test test-fast check serve bench lock system-build system-test clean
 
 all: build
 
@@ -14,6 +14,10 @@ build: $(VENV)/.installed node_modules/.installed system-build
 
 test: $(VENV)/.installed node_modules/.installed system-test
 	$(PY) -m pytest
+
+# The inner loop: no browser, no PDF, no whole-check fuzzing (pytest markers, see pytest.ini).
+test-fast: $(VENV)/.installed node_modules/.installed
+	$(PY) -m pytest -q -m "not browser and not pdf and not fuzz"
 
 check: $(VENV)/.installed
 	$(PY) build.py check

@@ -35,6 +35,21 @@ FIXTURE_REPORT = "qingyu-2023"  # the made-up one
 REPORT = f"{TAIZHOU}/index.html"  # its page, relative to the site root
 
 
+BROWSER_FIXTURES = {"browser", "open_page"}
+_selected = {"pdf": True}  # whether a selected test needs the PDF in the session's site
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_collection_finish(session) -> None:
+    _selected["pdf"] = any(item.get_closest_marker("pdf") for item in session.items)
+
+
 def run_build(output: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *extra],
                           capture_output=True, text=True, cwd=ROOT)
@@ -59,10 +74,12 @@ def library(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, library) -> Path:
-    """The library as `build.py build` makes it (PDFs included), in a temporary folder."""
+    """The library as `build.py build` makes it, in a temporary folder: with
+    the PDFs when a selected test is marked `pdf`, else without (test-fast)."""
     content, annotations = library
     output = tmp_path_factory.mktemp("site") / "output"
-    result = run_build(output, "--content", str(content), "--annotations", str(annotations))
+    no_pdf = [] if _selected["pdf"] else ["--no-pdf"]
+    result = run_build(output, "--content", str(content), "--annotations", str(annotations), *no_pdf)
     assert result.returncode == 0, result.stderr
     return output
 

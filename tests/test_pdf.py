@@ -19,6 +19,8 @@ import yaml
 from conftest import ROOT, TAIZHOU, report_source, run_build, save_artifact
 from html_blocks import blocks
 
+pytestmark = pytest.mark.pdf
+
 REPORT_FOLDER = ROOT / "content" / "reports" / TAIZHOU
 PDF_FILE = yaml.safe_load((REPORT_FOLDER / "report.yml").read_text(encoding="utf-8"))["pdf"]["file"]
 FONT_NAME = re.compile(r"^[A-Z]{6}\+Noto-Serif-CJK-SC-Print(-Bold)?$")
