@@ -126,6 +126,7 @@ def serve(port: int, output: Path, overrides: dict, pdf_command: list[str] | Non
     """Build without the PDF, serve `output` on localhost with live reload,
     render the PDF in the background, and rebuild on every change (see
     plugins/live/rebuild.py: a warm build process, new after a code edit)."""
+    import queue
     import threading
 
     from live.rebuild import Builder, PdfBuild, needs_new_process
@@ -149,18 +150,32 @@ def serve(port: int, output: Path, overrides: dict, pdf_command: list[str] | Non
 
     server = make_server(output, port, live=live)
     threading.Thread(target=server.serve_forever, daemon=True).start()  # before the first build: see serve_http
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def watcher() -> None:  # started before the first build, so no edit falls between them
+        for found in watch(*[p for p in watched if p.exists()], stop_event=stop, raise_interrupt=False):
+            changes.put({Path(c[1]) for c in found})
+
+    threading.Thread(target=watcher, daemon=True).start()
     try:
         rebuild()
         print(MSG_SERVING.format(port=port, watched=", ".join(p.name for p in watched)), flush=True)
-        for changes in watch(*[p for p in watched if p.exists()]):
-            changed = sorted({Path(c[1]) for c in changes})
+        while True:
+            try:
+                changed = changes.get(timeout=0.5)  # a timeout: Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+            while not changes.empty():  # edits made during the last build: one rebuild for all
+                changed |= changes.get()
             print(f"changed: {', '.join(sorted({p.name for p in changed}))}", flush=True)
             if pdf:
                 pdf.stop()
-            if needs_new_process(changed, code):
+            if needs_new_process(sorted(changed), code):
                 builder.restart()
             rebuild()
     finally:
+        stop.set()
         live.close()
         server.shutdown()
         if pdf:

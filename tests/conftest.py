@@ -55,6 +55,24 @@ def run_build(output: Path, *extra: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=ROOT)
 
 
+def run_main(*args: str) -> subprocess.CompletedProcess:
+    """`build.py ARGS` in this process (no interpreter start-up, no re-import):
+    its exit status and what it printed, shaped like subprocess.run's result."""
+    import contextlib
+    import io
+
+    import build
+    from annotations import model
+    from library import resolve
+
+    model._cache.clear()  # a file rewritten within the same tick keeps its size and mtime
+    resolve._cache.clear()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = build.main(list(args))
+    return subprocess.CompletedProcess(["build.py", *args], status, out.getvalue(), err.getvalue())
+
+
 def library_sources(folder: Path) -> tuple[Path, Path]:
     """content/ and annotations/ with the test fixtures added, in `folder`."""
     content, annotations = folder / "content", folder / "annotations"
