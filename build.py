@@ -48,8 +48,24 @@ def run_checks(settings: dict) -> list:
     return problems + check_annotations(settings)
 
 
+_written = {"files": 0}
+
+
+def count_written(path, context=None) -> None:
+    """content_written, once per file Pelican writes (module level: blinker keeps weak references)."""
+    import progress
+
+    _written["files"] += 1
+    progress.count("pages written", _written["files"])
+
+
 def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
-    from pelican import Pelican
+    from pelican import Pelican, signals
+
+    import progress
+
+    _written["files"] = 0
+    signals.content_written.connect(count_written)
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
     collector = ErrorCollector()
@@ -61,6 +77,7 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
         collector.errors.append(describe_exception(error))
     finally:
         root_logger.removeHandler(collector)
+        progress.done()
     return collector.errors
 
 

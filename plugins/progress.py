@@ -45,16 +45,18 @@ def say(stage: str, what: str) -> None:
         sys.stderr.flush()
 
 
-def count(stage: str, done: int, total: int) -> None:
-    """n of N things done; drawn in place, at most every REDRAW_SECONDS."""
+def count(stage: str, done: int, total: int = 0) -> None:
+    """n of N things done (N = 0: not known in advance); drawn in place, at
+    most every REDRAW_SECONDS; off a terminal only the last count is written."""
     if not enabled():
         return
     now = time.monotonic()
-    if done < total and now - _state["last"] < REDRAW_SECONDS:
+    last = total > 0 and done >= total
+    if not last and now - _state["last"] < REDRAW_SECONDS:
         return
     _state["last"] = now
-    if sys.stderr.isatty() or done == total:
-        _write(f"{stage}: {done}/{total}", final=done == total)
+    if sys.stderr.isatty() or last:
+        _write(f"{stage}: {done}/{total}" if total else f"{stage}: {done}", final=last)
 
 
 def done() -> None:

@@ -309,7 +309,12 @@ def _resolve(settings: dict) -> Library:
     problems: list[Problem] = [p for r in reports for p in r.problems]
     for report in reports:
         problems += check_markdown(report) if report.located else []
-    parsed = [parse_report(r, md) for r in reports]
+    from progress import count
+
+    parsed = []
+    for report in reports:
+        parsed.append(parse_report(report, md))
+        count("reports parsed", len(parsed), len(reports))
     from annotations.well_formed import resolvable
 
     loaded = load_annotations(settings)
