@@ -59,6 +59,13 @@ def count_written(path, context=None) -> None:
     progress.count("pages written", _written["files"])
 
 
+def end_progress(pelican) -> None:
+    """finalized: clear the progress line before Pelican prints its summary."""
+    import progress
+
+    progress.done()
+
+
 def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
     from pelican import Pelican, signals
 
@@ -66,6 +73,7 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
 
     _written["files"] = 0
     signals.content_written.connect(count_written)
+    signals.finalized.connect(end_progress)
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
     collector = ErrorCollector()
