@@ -169,6 +169,26 @@ def open_page(browser):
         context.close()
 
 
+# Resolves once the page is still: no finite animation running and the same
+# scroll position for two frames (a smooth scroll, a popover sliding in).
+SETTLED_JS = """() => new Promise(resolve => {
+  let last = NaN, still = 0;
+  const step = () => {
+    const moving = document.getAnimations().some(a => a.playState === "running"
+      && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    still = (!moving && window.scrollY === last) ? still + 1 : 0;
+    last = window.scrollY;
+    if (still >= 2) resolve(true); else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
+def settle(page) -> None:
+    """Wait until the page has stopped moving (a condition, not a fixed time)."""
+    page.evaluate(SETTLED_JS)
+
+
 def save_artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
