@@ -49,13 +49,16 @@ def term_views(library, labels: dict[str, str]) -> list[dict]:
     names = {t["id"]: t.get("term", t["id"]) for t in library.annotations.terms if isinstance(t.get("id"), str)}
     reports = {r.slug: r for r in library.reports}
     paths = {r.slug: block_paths(r) for r in library.reports}
+    from .mark import _hits_by_report
+
+    grouped = _hits_by_report(library)
     views = []
     for term in library.annotations.terms:
         if not isinstance(term.get("id"), str):
             continue
         uses = []
         for slug, parsed in reports.items():
-            hits = [h for h in library.term_hits.get(term["id"], []) if h.report == slug]
+            hits = grouped.get((slug, term["id"]), [])
             if not hits:
                 continue
             occurrences = []
