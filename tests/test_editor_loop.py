@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from annotations import sort_keys
 from report_pdf.archive import prune
