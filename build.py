@@ -90,6 +90,13 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
+    from library.resolve import one_build
+
+    with one_build():  # the inputs are stat'ed once per build, not once per report
+        return _build(output, overrides, quiet)
+
+
+def _build(output: Path, overrides: dict | None, quiet: bool) -> int:
     os.chdir(ROOT)
     started = time.perf_counter()
     settings = load_settings(overrides)
