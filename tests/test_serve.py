@@ -125,3 +125,29 @@ def test_an_edit_reloads_the_open_page_where_it_was_and_a_failure_shows_in_it(tm
         assert page.query_selector("#live-problems") is None and MARKER not in page.content()
         # nothing refused by the CSP, no failed request (but the event stream a reload ends)
         assert [e for e in page.errors if "/__live/events" not in e] == []
+
+
+def test_the_warm_build_process_builds_again_after_a_restart(tmp_path):
+    """A code edit restarts the build process (live/rebuild.py): the new one
+    must build like the first, problems and all."""
+    from conftest import FIXTURE_REPORT, FIXTURES
+    from live.rebuild import Builder
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    shutil.copytree(FIXTURES / "reports" / FIXTURE_REPORT, content / "reports" / FIXTURE_REPORT)
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    for side_file in (ROOT / "annotations").glob("*.yml"):
+        shutil.copy(side_file, annotations)
+    builder = Builder(ROOT, tmp_path / "output", {"PATH": str(content), "ANNOTATIONS_PATH": str(annotations),
+                                                   "PLUGINS": ["report_markdown", "reports", "annotations", "search_index"]})
+    try:
+        assert builder.build().ok
+        builder.restart()
+        (content / "reports" / FIXTURE_REPORT / "report.yml").write_text("title: [", encoding="utf-8")
+        outcome = builder.build()
+        assert not outcome.ok and f"{FIXTURE_REPORT}/report.yml:2:1: this is not valid YAML" in outcome.output
+    finally:
+        builder.stop()
+    assert (tmp_path / "output" / "index.html").is_file()

@@ -83,24 +83,24 @@ class Builder:
         self.args = (str(root), str(output), overrides)
         self.process = None
         self.connection = None
+        self.ready = False
 
     def start(self) -> None:
+        """A new build process; it imports everything, then says "ready"."""
         context = multiprocessing.get_context("spawn")  # a clean interpreter: new code, no inherited state
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_serve_builds, args=(child, *self.args), daemon=True)
         self.process.start()
         child.close()
-
-    def wait_ready(self) -> None:
-        if self.process is None:
-            self.start()
-        self.connection.recv()
+        self.ready = False
 
     def build(self) -> Outcome:
-        if self.process is None or not self.process.is_alive():
-            self.start()
-            self.wait_ready()
         try:
+            if self.process is None or not self.process.is_alive():
+                self.start()
+            if not self.ready:
+                self.connection.recv()  # "ready"
+                self.ready = True
             self.connection.send(True)
             return self.connection.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError):  # the process died (a crash in native code)
