@@ -186,7 +186,8 @@ def serve(port: int, output: Path, overrides: dict, pdf_command: list[str] | Non
     stop = threading.Event()
 
     def watcher() -> None:  # started before the first build, so no edit falls between them
-        for found in watch(*[p for p in watched if p.exists()], stop_event=stop, raise_interrupt=False):
+        # step: how long the watcher waits for more changes before it reports (default 50 ms)
+        for found in watch(*[p for p in watched if p.exists()], stop_event=stop, raise_interrupt=False, step=20):
             changes.put({Path(c[1]) for c in found})
 
     threading.Thread(target=watcher, daemon=True).start()
