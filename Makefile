@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all build publish test check serve bench lock system-build system-test clean
+.PHONY: all build publish test test-fast check serve bench lock system-build system-test clean
 
 all: build
 
@@ -19,6 +19,10 @@ publish: $(VENV)/.installed node_modules/.installed system-build
 
 test: $(VENV)/.installed node_modules/.installed system-test
 	$(PY) -m pytest
+
+# The inner loop: no browser, no PDF, no whole-check fuzzing (pytest markers, see pytest.ini).
+test-fast: $(VENV)/.installed node_modules/.installed
+	$(PY) -m pytest -q -m "not browser and not pdf and not fuzz"
 
 check: $(VENV)/.installed
 	$(PY) build.py check

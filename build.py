@@ -4,7 +4,7 @@
     python build.py build [--output DIR]   check, then build site (and PDF) into output/
     python build.py build --settings publishconf.py   the same with absolute URLs, for the web
     python build.py check                  validate content and annotations; exit 1 on problems
-    python build.py serve [--port N]       build, serve on localhost, rebuild on changes
+    python build.py serve [--port N]       live preview: rebuild on changes, pages reload, PDF in the background
     python build.py new term 腾笼换鸟        scaffold an annotation file (term | thread | indicator)
     python build.py new report SLUG --source FILE.txt   a report folder from its source text
     python build.py convert SLUG           write report.md again from source.txt + report.yml
@@ -52,8 +52,32 @@ def run_checks(settings: dict) -> list:
     return problems + check_annotations(settings)
 
 
+_written = {"files": 0}
+
+
+def count_written(path, context=None) -> None:
+    """content_written, once per file Pelican writes (module level: blinker keeps weak references)."""
+    import progress
+
+    _written["files"] += 1
+    progress.count("pages written", _written["files"])
+
+
+def end_progress(pelican) -> None:
+    """finalized: clear the progress line before Pelican prints its summary."""
+    import progress
+
+    progress.done()
+
+
 def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
-    from pelican import Pelican
+    from pelican import Pelican, signals
+
+    import progress
+
+    _written["files"] = 0
+    signals.content_written.connect(count_written)
+    signals.finalized.connect(end_progress)
 
     settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
     collector = ErrorCollector()
@@ -65,10 +89,18 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
         collector.errors.append(describe_exception(error))
     finally:
         root_logger.removeHandler(collector)
+        progress.done()
     return collector.errors
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
+    from library.resolve import one_build
+
+    with one_build():  # the inputs are stat'ed once per build, not once per report
+        return _build(output, overrides, quiet)
+
+
+def _build(output: Path, overrides: dict | None, quiet: bool) -> int:
     os.chdir(ROOT)
     started = time.perf_counter()
     settings = load_settings(overrides)
@@ -109,25 +141,83 @@ def check(overrides: dict | None = None) -> int:
     return 0
 
 
-def serve(port: int, output: Path, build_args: list[str], watched: list[Path]) -> int:
-    """Build, serve `output` on localhost, and rebuild whenever a watched file
-    changes. Each build runs in a fresh process, so edits to plugins/ take
-    effect too (an in-process rebuild would keep the old modules)."""
-    import subprocess
+def warm_up(overrides: dict | None = None) -> None:
+    """Import what a build needs, before the first edit (serve's build process)."""
+    import importlib
+
+    settings = load_settings(overrides)
+    for name in [*settings["PLUGINS"], "report_markdown.check", "annotations.check", "library.resolve"]:
+        importlib.import_module(name)
+    from report_markdown.parser import build_parser
+
+    build_parser(settings)
+
+
+MSG_SERVING = "serving http://127.0.0.1:{port}/ — edits to {watched} rebuild; open pages reload by themselves"
+MSG_REBUILT = "rebuilt in {seconds:.2f} s"
+MSG_KEPT = "kept the last good site (see the problems above; the open pages show them too)"
+
+
+def serve(port: int, output: Path, overrides: dict, pdf_command: list[str] | None, watched: list[Path]) -> int:
+    """Build without the PDF, serve `output` on localhost with live reload,
+    render the PDF in the background, and rebuild on every change (see
+    plugins/live/rebuild.py: a warm build process, new after a code edit)."""
+    import queue
     import threading
 
+    from live.rebuild import Builder, PdfBuild, needs_new_process
+    from live.state import LiveState
     from serve_http import make_server
     from watchfiles import watch
 
-    command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *build_args]
-    subprocess.run(command, cwd=ROOT)
-    server = make_server(output, port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving http://127.0.0.1:{port}/ — edits to {', '.join(p.name for p in watched)} rebuild", flush=True)
-    for changes in watch(*[p for p in watched if p.exists()]):
-        print(f"changed: {', '.join(sorted({Path(c[1]).name for c in changes}))}", flush=True)
-        status = subprocess.run(command, cwd=ROOT).returncode
-        print("rebuilt" if status == 0 else "kept the last good site (see the problems above)", flush=True)
+    overrides = {**overrides, "PLUGINS": [p for p in overrides.get("PLUGINS") or load_settings()["PLUGINS"]
+                                          if p != "report_pdf"]}
+    live = LiveState()
+    builder = Builder(ROOT, output, overrides)
+    pdf = PdfBuild(pdf_command, ROOT) if pdf_command else None
+    code = [ROOT / "plugins", ROOT / "pelicanconf.py", ROOT / "build.py"]
+
+    def rebuild() -> None:
+        outcome = builder.build()
+        live.built(outcome.ok, outcome.output)
+        print(MSG_REBUILT.format(seconds=outcome.seconds) if outcome.ok else MSG_KEPT, flush=True)
+        if outcome.ok and pdf:
+            pdf.start()
+
+    server = make_server(output, port, live=live)
+    threading.Thread(target=server.serve_forever, daemon=True).start()  # before the first build: see serve_http
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def watcher() -> None:  # started before the first build, so no edit falls between them
+        # step: how long the watcher waits for more changes before it reports (default 50 ms)
+        for found in watch(*[p for p in watched if p.exists()], stop_event=stop, raise_interrupt=False, step=20):
+            changes.put({Path(c[1]) for c in found})
+
+    threading.Thread(target=watcher, daemon=True).start()
+    try:
+        rebuild()
+        print(MSG_SERVING.format(port=port, watched=", ".join(p.name for p in watched)), flush=True)
+        while True:
+            try:
+                changed = changes.get(timeout=0.5)  # a timeout: Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+            while not changes.empty():  # edits made during the last build: one rebuild for all
+                changed |= changes.get()
+            print(f"changed: {', '.join(sorted({p.name for p in changed}))}", flush=True)
+            if pdf:
+                pdf.stop()
+            if needs_new_process(sorted(changed), code):
+                builder.restart()
+            rebuild()
+    finally:
+        stop.set()
+        live.close()
+        server.shutdown()
+        if pdf:
+            pdf.stop()
+        builder.stop()
     return 0
 
 
@@ -199,13 +289,16 @@ def run_command(args: argparse.Namespace) -> int:
         return check(source_overrides(args))
     if args.command == "serve":
         overrides = source_overrides(args)
-        forwarded = [flag for flag, on in (("--no-pdf", args.no_pdf),) if on]
-        for option in ("content", "annotations"):
-            if getattr(args, option):
-                forwarded += [f"--{option}", str(Path(getattr(args, option)).resolve())]
+        output = (ROOT / args.output).resolve()
+        pdf_command = None
+        if not args.no_pdf:  # the full build, PDFs included, after each good rebuild
+            pdf_command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output)]
+            for option in ("content", "annotations"):
+                if getattr(args, option):
+                    pdf_command += [f"--{option}", str(Path(getattr(args, option)).resolve())]
         watched = [Path(overrides.get("PATH", ROOT / "content")), Path(overrides.get("ANNOTATIONS_PATH", ROOT / "annotations"))]
-        watched += [ROOT / name for name in ("theme", "plugins", "schemas", "pelicanconf.py")]
-        return serve(args.port, (ROOT / args.output).resolve(), forwarded, watched)
+        watched += [ROOT / name for name in ("theme", "plugins", "schemas", "pelicanconf.py", "build.py")]
+        return serve(args.port, output, overrides, pdf_command, watched)
     if args.command == "convert" or args.kind == "report":  # paths as typed, from the caller's folder
         from reports.new import convert_report, new_report
 

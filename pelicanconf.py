@@ -5,7 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 ROOT = Path(__file__).resolve().parent
+_jinja_cache = ROOT / ".cache" / "jinja"
+_jinja_cache.mkdir(parents=True, exist_ok=True)
 sys.path.insert(0, str(ROOT / "plugins"))  # our plugins import each other as packages
 
 SITENAME = "政府工作报告 · 注释版"
@@ -25,7 +29,10 @@ DIRECT_TEMPLATES = ["search"]
 READERS = {"html": None, "rst": None}
 # Escape every value a template prints unless it is marked safe: titles and
 # fields come from content files.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
+                     # compiled templates kept between builds (one file per template, checked
+                     # against its source): compiling them cost 0.16 s of every build (issue 12)
+                     "bytecode_cache": FileSystemBytecodeCache(str(_jinja_cache))}
 
 # Nothing blog-like: no feeds, archives, tags, authors or categories.
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
@@ -55,3 +62,5 @@ SCHEMAS_PATH = "schemas"
 # output/, not in git). PDF_REUSE_RENDERED = False forces a render.
 PDF_THEME_PATH = "theme/print"
 PDF_CACHE_PATH = ".cache/pdf"
+# Glossary sort keys (pinyin), remembered between builds: plugins/annotations/sort_keys.py
+SORT_KEYS_CACHE = ".cache/sort-keys.json"

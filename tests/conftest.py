@@ -35,9 +35,42 @@ FIXTURE_REPORT = "qingyu-2023"  # the made-up one
 REPORT = f"{TAIZHOU}/index.html"  # its page, relative to the site root
 
 
+BROWSER_FIXTURES = {"browser", "open_page"}
+_selected = {"pdf": True}  # whether a selected test needs the PDF in the session's site
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_collection_finish(session) -> None:
+    _selected["pdf"] = any(item.get_closest_marker("pdf") for item in session.items)
+
+
 def run_build(output: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), *extra],
                           capture_output=True, text=True, cwd=ROOT)
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess:
+    """`build.py ARGS` in this process (no interpreter start-up, no re-import):
+    its exit status and what it printed, shaped like subprocess.run's result."""
+    import contextlib
+    import io
+
+    import build
+    from annotations import model
+    from library import resolve
+
+    model._cache.clear()  # a file rewritten within the same tick keeps its size and mtime
+    resolve._cache.clear()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = build.main(list(args))
+    return subprocess.CompletedProcess(["build.py", *args], status, out.getvalue(), err.getvalue())
 
 
 def library_sources(folder: Path) -> tuple[Path, Path]:
@@ -59,10 +92,12 @@ def library(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, library) -> Path:
-    """The library as `build.py build` makes it (PDFs included), in a temporary folder."""
+    """The library as `build.py build` makes it, in a temporary folder: with
+    the PDFs when a selected test is marked `pdf`, else without (test-fast)."""
     content, annotations = library
     output = tmp_path_factory.mktemp("site") / "output"
-    result = run_build(output, "--content", str(content), "--annotations", str(annotations))
+    no_pdf = [] if _selected["pdf"] else ["--no-pdf"]
+    result = run_build(output, "--content", str(content), "--annotations", str(annotations), *no_pdf)
     assert result.returncode == 0, result.stderr
     return output
 
@@ -132,6 +167,26 @@ def open_page(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+# Resolves once the page is still: no finite animation running and the same
+# scroll position for two frames (a smooth scroll, a popover sliding in).
+SETTLED_JS = """() => new Promise(resolve => {
+  let last = NaN, still = 0;
+  const step = () => {
+    const moving = document.getAnimations().some(a => a.playState === "running"
+      && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    still = (!moving && window.scrollY === last) ? still + 1 : 0;
+    last = window.scrollY;
+    if (still >= 2) resolve(true); else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
+def settle(page) -> None:
+    """Wait until the page has stopped moving (a condition, not a fixed time)."""
+    page.evaluate(SETTLED_JS)
 
 
 def save_artifact(name: str) -> Path:

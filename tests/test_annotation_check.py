@@ -1,16 +1,16 @@
 """`build.py check` on bad annotations: every problem as path:line:column,
 the reason and a hint; all problems in one run; non-zero exit; and a build with
-problems leaves the last good output/ as it was."""
+problems leaves the last good output/ as it was. Run in process (`build.main`),
+as an editor's `build.py check` would print it."""
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, run_main
 
 GOOD_TERM = """\
 # yaml-language-server: $schema=../../schemas/term.schema.json
@@ -38,8 +38,7 @@ def write(folder, kind, name, text):
 
 
 def check(annotations) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--annotations", str(annotations)],
-                          capture_output=True, text=True, cwd=ROOT)
+    return run_main("check", "--annotations", str(annotations))
 
 
 @pytest.fixture
@@ -159,10 +158,10 @@ def test_form_missing_from_report(folder):
 def test_build_with_bad_annotations_keeps_the_last_good_output(folder, tmp_path):
     write(folder, "terms", "tenglong", GOOD_TERM)
     output = tmp_path / "output"
-    assert run_build(output, "--no-pdf", "--annotations", str(folder)).returncode == 0
+    assert run_main("build", "--output", str(output), "--no-pdf", "--annotations", str(folder)).returncode == 0
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
     write(folder, "terms", "tenglong", GOOD_TERM.replace("id: tenglong", "id: Teng Long"))
-    result = run_build(output, "--no-pdf", "--annotations", str(folder))
+    result = run_main("build", "--output", str(output), "--no-pdf", "--annotations", str(folder))
     assert result.returncode == 1 and "nothing was published" in result.stderr
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
 

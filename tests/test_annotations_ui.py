@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPORT, ROOT, TAIZHOU, save_artifact
+from conftest import REPORT, ROOT, TAIZHOU, save_artifact, settle
 
 from annotations.chart import indicator_chart
 
@@ -92,8 +92,9 @@ def test_popover_opens_on_hover_shows_the_definition_and_stays_while_hovered(ope
     assert not state["focusInside"]  # hover does not steal focus
     # WCAG 1.4.13: the pointer may move onto the popover without it closing
     box = page.locator("#term-dialog").bounding_box()
+    page.clock.install()  # the close delay runs on a fake clock: run past it, no real wait
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
-    page.wait_for_timeout(600)
+    page.clock.run_for(600)
     assert popover_state(page)["visible"]
     page.screenshot(path=str(save_artifact("annotations-popover-hover-desktop.png")))
     page.keyboard.press("Escape")
@@ -116,10 +117,7 @@ def test_popover_opens_on_focus_and_enter_and_escape_returns_focus(open_page, se
     # the focused term is described by its one-line gloss
     read_description = ("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
                         ".textContent")
-    for _ in range(40):
-        if page.evaluate(read_description):
-            break
-        page.wait_for_timeout(50)
+    page.wait_for_function(read_description)
     assert page.evaluate(read_description) == data[term_id]["short"]
     page.keyboard.press("Enter")
     page.locator("#term-dialog").wait_for(state="visible")
@@ -145,7 +143,7 @@ def test_popover_is_a_bottom_sheet_on_a_phone_that_leaves_the_sentence_visible(o
                   link.element_handle())
     link.tap()
     page.locator("#term-dialog").wait_for(state="visible")
-    page.wait_for_timeout(100)
+    settle(page)
     state = popover_state(page)
     assert state["sheet"] and state["title"] == data[link.get_attribute("data-term")]["term"]
     assert plain(data[link.get_attribute("data-term")]["definition_html"]) in state["definition"]
@@ -177,8 +175,7 @@ def test_term_data_loads_on_first_use_only_and_from_file_urls(browser, site):
         requested, errors = [], []
         page.on("request", lambda request: requested.append(request.url))
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto((site / REPORT).as_uri())
-        page.wait_for_timeout(300)
+        page.goto((site / REPORT).as_uri(), wait_until="networkidle")  # every request the page makes by itself
         assert not [url for url in requested if url.endswith("terms-data.js")]
         assert page.evaluate("typeof window.TERMS") == "undefined"
         term = page.locator(".report a.term").first
@@ -230,7 +227,7 @@ def _follow_a_note_into_another_part(page, phone: bool) -> dict:
     (summary.tap() if phone else summary.click())
     (link.tap() if phone else link.click())
     page.wait_for_url(f"**/index.html{info['href']}")
-    page.wait_for_timeout(150)
+    settle(page)
     landed = page.evaluate("""href => {
       const t = document.querySelector(href);
       const r = t.getBoundingClientRect();

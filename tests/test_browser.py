@@ -11,8 +11,8 @@ def test_desktop_has_no_console_errors_and_toc_navigates(open_page, server):
     page.wait_for_function("location.hash === '#p3-s2'")
     top = page.evaluate("document.getElementById('p3-s2').getBoundingClientRect().top")
     assert 0 <= top < 200
-    page.wait_for_timeout(300)
-    assert page.locator("nav.toc a[aria-current='true']").inner_text().startswith("（二）")
+    page.wait_for_function("(document.querySelector(\"nav.toc a[aria-current='true']\") || {}).innerText"
+                           "?.startsWith('（二）')")
     page.screenshot(path=str(save_artifact("report-desktop.png")))
     assert page.errors == []
 

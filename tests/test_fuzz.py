@@ -1,7 +1,8 @@
 """Fuzzing `check` with Hypothesis: whatever the files hold, `check` returns 0
 or 1, prints every problem as `path:line:col: message`, and never a traceback.
 
-A few examples per test here (about a second each); `python bench/fuzz.py`
+A few examples per test here (about a second each; the whole-check tests are
+marked `fuzz`, which `make test-fast` skips: the stage test stays in it); `python bench/fuzz.py`
 runs thousands. Each example writes one file into a copy of annotations/ (or
 content/) and runs `build.main(["check", ...])` in this process, or, for the
 many-example test, the loader and both check phases on that file alone.
@@ -49,6 +50,7 @@ def assert_located(status: int, output: str) -> None:
     assert unlocated_lines(output) == [], output
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("kind", KINDS)
 def test_check_on_a_fuzzed_annotation_file(annotations_copy, kind):
     @FEW
@@ -61,6 +63,7 @@ def test_check_on_a_fuzzed_annotation_file(annotations_copy, kind):
     run()
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("page", ["pages/about.md", "reports/taizhou-2022/report.yml"])
 def test_check_on_fuzzed_front_matter(content_copy_for_fuzz, page):
     path = content_copy_for_fuzz / page

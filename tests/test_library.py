@@ -25,6 +25,7 @@ def read(site, path: str) -> str:
 
 # ---- the home page and the URLs ------------------------------------------------
 
+@pytest.mark.pdf
 def test_home_lists_every_report_newest_first_with_issuer_date_and_pdf(site):
     home = read(site, "index.html")
     links = re.findall(r'<a href="\./([^"]+)" data-report="([^"]+)">', home)
@@ -37,6 +38,7 @@ def test_home_lists_every_report_newest_first_with_issuer_date_and_pdf(site):
         assert f'href="./{slug}/{pdf.name}"' in item
 
 
+@pytest.mark.pdf
 def test_every_report_has_its_folder_page_source_and_pdf(site):
     for slug in (TAIZHOU, FIXTURE_REPORT):
         folder = site / slug
@@ -71,6 +73,7 @@ def test_no_report_words_on_another_reports_page(site):
     assert "qingyu-kechuangyuan" in data and "qingyu-kechuangyuan" not in read(site, f"{TAIZHOU}/terms-data.js")
 
 
+@pytest.mark.pdf
 def test_each_pdf_carries_only_its_own_report_and_annotations(site):
     made_up = read(site, f"{FIXTURE_REPORT}/index.html")
     with pikepdf.open(next((site / FIXTURE_REPORT).glob("*.pdf"))) as pdf:

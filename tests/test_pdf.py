@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,8 @@ import yaml
 
 from conftest import ROOT, TAIZHOU, report_source, run_build, save_artifact
 from html_blocks import blocks
+
+pytestmark = pytest.mark.pdf
 
 REPORT_FOLDER = ROOT / "content" / "reports" / TAIZHOU
 PDF_FILE = yaml.safe_load((REPORT_FOLDER / "report.yml").read_text(encoding="utf-8"))["pdf"]["file"]
@@ -235,8 +238,10 @@ def build_with(output: Path, overrides: dict) -> subprocess.CompletedProcess:
     code = ("import json, logging, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import build; "
             "logging.basicConfig(level=logging.WARNING, format='%(levelname)s: %(message)s'); "
             "sys.exit(build.build(Path(sys.argv[2]), json.loads(sys.argv[3])))")
+    # one process: the session's site rendered its PDFs in parallel, so this
+    # also proves a serial render gives the same bytes
     return subprocess.run([sys.executable, "-c", code, str(ROOT), str(output), json.dumps(overrides)],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PDF_WORKERS": "1"})
 
 
 def test_a_fresh_render_is_byte_identical_and_weasyprint_logs_nothing(tmp_path, pdf_path, library):

@@ -83,3 +83,68 @@ def test_a_symlink_out_of_the_site_is_not_followed(preview, tmp_path):
 
 def test_an_overlong_path_is_refused(preview):
     assert get(preview, "/" + "a" * 5000)[0] == 414
+
+
+# ---- live reload (plugins/live/) -----------------------------------------------
+
+@pytest.fixture
+def live_preview(tmp_path):
+    from live.state import LiveState
+
+    site = tmp_path / "output"
+    live = LiveState()
+    server = make_server(site, 0, live=live)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield site, live, server.server_address[1]
+    live.close()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def stream(port: int, path: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+def test_before_the_first_good_build_every_page_is_a_placeholder_that_reloads(live_preview):
+    site, live, port = live_preview
+    status, _, body = get(port, "/taizhou-2022/index.html")
+    assert status == 503
+    assert b'<script src="/__live/reload.js?site=0" defer></script></head>' in body
+
+
+def test_pages_get_the_reload_script_and_files_stay_as_built(live_preview):
+    site, live, port = live_preview
+    site.mkdir()
+    (site / "index.html").write_text("<html><head><title>t</title></head><body>报告</body></html>", encoding="utf-8")
+    (site / "data.js").write_text("var x = 1;", encoding="utf-8")
+    live.built(ok=True)
+    page = get(port, "/")[2].decode("utf-8")
+    assert page == '<html><head><title>t</title><script src="/__live/reload.js?site=1" defer></script></head><body>报告</body></html>'
+    assert get(port, "/data.js")[2] == b"var x = 1;"
+    assert "__live" not in (site / "index.html").read_text(encoding="utf-8")
+    status, headers, _ = get(port, "/__live/reload.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert get(port, "/__live/nothing")[0] == 404
+
+
+def test_the_event_stream_sends_the_state_then_each_build(live_preview):
+    site, live, port = live_preview
+    events = stream(port, "/__live/events")
+    assert events.getheader("Content-Type") == "text/event-stream"
+
+    def event() -> dict:
+        import json
+
+        while not (line := events.readline().decode("utf-8")).startswith("data: "):
+            pass
+        return json.loads(line[len("data: "):])
+
+    assert event() == {"site": 0, "ok": True, "problems": ""}
+    live.built(ok=False, problems="annotations/terms/x.yml:2:1: bad id\n")
+    assert event() == {"site": 0, "ok": False, "problems": "annotations/terms/x.yml:2:1: bad id\n"}
+    live.built(ok=True)
+    assert event() == {"site": 1, "ok": True, "problems": ""}

@@ -38,13 +38,26 @@ class Marked:
     terms: dict[str, list] = field(default_factory=dict)  # report slug → [(block, term id)]
 
 
+def _hits_by_report(library) -> dict[tuple[str, str], list]:
+    """(report, term id) → its hits in order: built once per library, as the
+    reports × terms filter it replaces grew with the square of the reports."""
+    if getattr(library, "hits_by_report", None) is None:
+        grouped: dict[tuple[str, str], list] = {}
+        for term_id, hits in library.term_hits.items():
+            for hit in hits:
+                grouped.setdefault((hit.report, term_id), []).append(hit)
+        library.hits_by_report = grouped
+    return library.hits_by_report
+
+
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     """Occurrences to mark, by the term's policy. "First per section" counts
     each form apart, so that every member of a combined name (“数字+制造”
     “创新+制造”“品牌+制造”) is marked, not only the first one read."""
     marked: dict[str, list[ranges.Range]] = {}
+    grouped = _hits_by_report(library)
     for term in library.annotations.terms:
-        hits = [h for h in library.term_hits.get(term.get("id"), []) if h.report == parsed.slug]
+        hits = grouped.get((parsed.slug, term.get("id")), [])
         policy = term.get("mark", "first-per-section")
         chosen = set(term.get("occurrences") or [])
         seen_sections: set[tuple[str, str]] = set()
@@ -135,8 +148,10 @@ def shown_anchors(library, thread_id: str) -> list:
     """A thread's anchors that marking could place, in library order (newest
     report first, then report order)."""
     marked = getattr(library, "marked", None)
-    order = {slug: i for i, slug in enumerate(library.slugs)}
-    blocks = {r.slug: {b["id"]: i for i, b in enumerate(r.blocks)} for r in library.reports}
+    if getattr(library, "block_order", None) is None:  # once per library: it was once per call (reports² × blocks)
+        library.block_order = ({slug: i for i, slug in enumerate(library.slugs)},
+                               {r.slug: {b["id"]: i for i, b in enumerate(r.blocks)} for r in library.reports})
+    order, blocks = library.block_order
     anchors = [a for a in library.anchors.get(thread_id, []) if marked is None or a.id in marked.anchors]
     return sorted(anchors, key=lambda a: (order[a.place.report], blocks[a.place.report].get(a.place.block, 0), a.n))
 

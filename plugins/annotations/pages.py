@@ -8,6 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import views
+from .sort_keys import remember
 from .sources import grade_term_views
 
 
@@ -22,6 +23,8 @@ class AnnotationPagesGenerator(Generator):
         ui = labels(self.settings)
         self.library = resolve(self.settings)
         mark_library(self.library, ui)  # which anchors could be placed, before any page lists them
+        remember([t.get("term", "") for t in self.library.annotations.terms],
+                 Path(self.settings.get("SORT_KEYS_CACHE", ".cache/sort-keys.json")))
         terms = views.term_views(self.library, views.category_labels(root), ui.get("citations"))
         grade_term_views(terms, self.settings)  # source grades and the basis note (issue 15)
         chart = _chart_function()

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from annotations.locate import sentence_around
 
 from .side_files import load_categories
+from .sort_keys import sort_key  # pinyin, remembered between builds
 
 _md = MarkdownIt("commonmark", {"html": False})
 KIND_ORDER = {"baseline": 0, "actual": 1, "target": 2}
@@ -34,13 +35,6 @@ def definition_renderers(labels: dict) -> dict[str, MarkdownIt]:
         citations_plugin(md, mode=mode, labels=labels)
         renderers[mode] = md
     return renderers
-
-
-def sort_key(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    plain = "".join(ch for ch in text if ch.isalnum())
-    return " ".join(lazy_pinyin(plain, style=Style.NORMAL)).lower()
 
 
 def initial(text: str) -> str:
@@ -70,13 +64,16 @@ def term_views(library, labels: dict[str, str], cite_labels: dict | None = None)
     reports = {r.slug: r for r in library.reports}
     paths = {r.slug: block_paths(r) for r in library.reports}
     render = definition_renderers(cite_labels or {})
+    from .mark import _hits_by_report
+
+    grouped = _hits_by_report(library)
     views = []
     for term in library.annotations.terms:
         if not isinstance(term.get("id"), str):
             continue
         uses = []
         for slug, parsed in reports.items():
-            hits = [h for h in library.term_hits.get(term["id"], []) if h.report == slug]
+            hits = grouped.get((slug, term["id"]), [])
             if not hits:
                 continue
             occurrences = []

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 
 from .charts import chart_text, write_charts
@@ -18,7 +21,8 @@ from .render import Attached, Renderer, RenderError, anchor_pages, document_date
 BUNDLE_FORMAT = "report-annotations/1"
 
 
-KEEP_RENDERED = 3  # rendered PDFs kept in the cache (1.7 MB each)
+KEEP_OTHER = 8  # font cuts and charts kept for other sets of reports (see prune)
+STALE_PART_SECONDS = 3600  # a .part file this old was left by a killed render
 MAX_LAYOUTS = 4  # page numbers settle in two; more means a number moved text
 MSG_UNSETTLED = "the page numbers did not settle after {n} layouts; a page number changes the layout"
 
@@ -32,6 +36,7 @@ class Built:
     pages: PageLabels
     layouts: int  # how many layouts it took: 1 when the cached page numbers held, 0 when reused
     log: list[str] = field(default_factory=list)  # what WeasyPrint logged
+    cache_files: list[Path] = field(default_factory=list)  # what it read or wrote in the cache: kept by prune()
 
 
 def _labels_from(document, first_report_anchor: str) -> PageLabels:
@@ -101,14 +106,40 @@ def _reuse(cache: Path, key: str) -> tuple[bytes, PageLabels] | None:
 
 
 def _keep(cache: Path, key: str, pdf: bytes, labels: PageLabels) -> None:
-    slug = key.rsplit("-", 1)[0]  # keys are <slug>-<digest>: each report keeps its own
-    for old in sorted(cache.glob(f"pdf-{slug}-*.pdf"), key=lambda p: p.stat().st_mtime)[:-(KEEP_RENDERED - 1) or None]:
-        old.unlink(missing_ok=True)
-        old.with_suffix(".json").unlink(missing_ok=True)
     (cache / f"pdf-{key}.json").write_text(_labels_json(labels), encoding="utf-8")
-    partial = cache / f"pdf-{key}.part"
+    partial = cache / f"pdf-{key}.{os.getpid()}.part"  # reports render in parallel processes
     partial.write_bytes(pdf)
     partial.replace(cache / f"pdf-{key}.pdf")
+
+
+def _slug_of(name: str, kind: str) -> str:
+    """`pdf-<slug>-<digest>.pdf` → slug (slugs may hold hyphens, digests do not)."""
+    return name[len(kind) + 1:].rsplit(".", 1)[0].rsplit("-", 1)[0]
+
+
+def prune(cache: Path, used: set[Path], slugs: set[str], keep_other: int = KEEP_OTHER) -> list[Path]:
+    """Keep what current inputs can reuse. A report of this build keeps only the
+    PDF, page numbers and labels it used; font cuts and charts used now are
+    kept, and of the others (another set of reports built with the same cache,
+    such as the tests') only the `keep_other` newest of each kind. Files of
+    reports not in this build are left to the builds that have them."""
+    used = {p.resolve() for p in used}
+    now = time.time()
+    for path in used:  # newest = last used, for the "others" below
+        if path.exists():
+            os.utime(path, (now, now))
+    removed = []
+    for kind in ("pdf", "pages"):
+        for path in cache.glob(f"{kind}-*"):
+            if _slug_of(path.name, kind) in slugs and path.resolve() not in used:
+                removed.append(path)
+    for pattern in ("noto-serif-sc-*.otf", "charts/chart-*.svg"):
+        others = sorted((p for p in cache.glob(pattern) if p.resolve() not in used), key=lambda p: p.stat().st_mtime)
+        removed += others[:-keep_other or None]
+    removed += [p for p in cache.rglob("*.part") if now - p.stat().st_mtime > STALE_PART_SECONDS]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def _labels_json(labels: PageLabels) -> str:
@@ -116,6 +147,8 @@ def _labels_json(labels: PageLabels) -> str:
 
 
 def build_pdf(settings: dict, report: dict, content: str, annotations: dict | None, ui: dict) -> Built:
+    from progress import say
+
     root = Path.cwd()
     theme = Path(settings.get("PDF_THEME_PATH", "theme/print"))
     cache = Path(settings.get("PDF_CACHE_PATH", ".cache/pdf"))
@@ -154,6 +187,7 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     else:
         with Renderer(base=root, allowed=[cache, theme, Path(settings["PATH"])]) as renderer:
             for layouts in range(1, MAX_LAYOUTS + 1):
+                say("pdf", f"{slug}: layout pass {layouts}")
                 if layouts > 1:  # the first layout uses the html made above
                     html = build_print_html(data, theme, labels)
                 document = renderer.lay_out(html, stylesheets + [total_css(labels.last)])
@@ -171,4 +205,6 @@ def build_pdf(settings: dict, report: dict, content: str, annotations: dict | No
     facts = {"file": name, "bytes": len(pdf), "size": human_size(len(pdf)), "pages": labels.total,
              "sha256": hashlib.sha256(pdf).hexdigest(), "variant": "PDF/A-3u",
              "attachments": [a.name for a in attachments]}
-    return Built(name, pdf, facts, html, labels, layouts, log)
+    used = [f.path for f in fonts] + [numbers_file, cache / f"pdf-{key(html)}.pdf", cache / f"pdf-{key(html)}.json"]
+    used += [Path(unquote(urlsplit(c["url"]).path)) for c in data.charts.values()]
+    return Built(name, pdf, facts, html, labels, layouts, log, used)

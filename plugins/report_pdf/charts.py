@@ -13,6 +13,7 @@ transparency group (a form XObject): 629 of them, 0.2 MB of the PDF.
 from __future__ import annotations
 
 import hashlib
+import os
 import html as html_lib
 import re
 from pathlib import Path
@@ -71,7 +72,7 @@ def write_charts(indicators: list[dict], advances: dict[str, float], folder: Pat
         data = print_svg(indicator["chart_svg"], advances).encode()
         path = folder / f"chart-{hashlib.sha256(data).hexdigest()[:20]}.svg"
         if not path.exists():
-            partial = path.with_suffix(".part")
+            partial = path.with_suffix(f".{os.getpid()}.part")  # parallel renders
             partial.write_bytes(data)
             partial.replace(path)
         charts[indicator["id"]] = {"url": path.resolve().as_uri(), "alt": alt_text(indicator["chart_svg"])}

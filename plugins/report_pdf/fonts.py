@@ -9,6 +9,7 @@ character set, outside output/, so an unchanged text costs nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def _cut(source: Path, chars: str, target: Path) -> None:
     subsetter.subset(font)
     _zero_width_space(font, keep_donor=ZWSP_DONOR in wanted)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    partial = target.with_suffix(f".{os.getpid()}.part")  # reports render in parallel processes
     font.save(str(partial))
     partial.replace(target)  # never leave a half-written font in the cache
 

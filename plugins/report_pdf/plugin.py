@@ -10,11 +10,14 @@ only the annotations that occur in its report.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pelican import signals
 
-from .archive import build_pdf
+from .archive import Built, build_pdf, prune
 
 LOGGER = logging.getLogger(__name__)
 _pending: dict = {}  # the rendered PDFs between the two signals; reset in finalized
@@ -35,20 +38,66 @@ def own_annotations(annotations: dict, slug: str) -> dict:
             "threads": threads, "indicators": indicators}
 
 
+# The settings build_pdf reads: plain data, sent to the worker processes.
+PDF_SETTINGS = ("PATH", "ANNOTATIONS_PATH", "PDF_THEME_PATH", "PDF_CACHE_PATH", "PDF_REUSE_RENDERED")
+WORKERS_ENV = "PDF_WORKERS"  # how many processes render PDFs (default: one per core)
+
+
+def workers(jobs: int) -> int:
+    try:
+        wanted = int(os.environ.get(WORKERS_ENV, "0"))
+    except ValueError:
+        wanted = 0
+    return max(1, min(jobs, wanted or os.cpu_count() or 1))
+
+
+def _render_job(job: tuple) -> Built:
+    """One report's PDF, in a worker process (WeasyPrint runs per process)."""
+    return build_pdf(*job)
+
+
+def render_all(jobs: list[tuple], processes: int) -> list[Built]:
+    """Every PDF, in report order; several reports in parallel processes, one
+    per core (a layout is pure Python: threads would share one core). Forked,
+    so the workers start with WeasyPrint and the justify patch already imported."""
+    from progress import count
+
+    if processes <= 1 or len(jobs) <= 1:
+        results = []
+        for job in jobs:
+            results.append(build_pdf(*job))
+            count("pdf", len(results), len(jobs))
+        return results
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_render_job, job) for job in jobs]
+        results = []
+        for n, future in enumerate(futures, 1):
+            results.append(future.result())  # a RenderError in a worker is raised here
+            count("pdf", n, len(jobs))
+        return results
+
+
 def render(generators) -> None:
     context = generators[0].context
     from labels import labels
 
-    facts, built = {}, []
-    for page in report_pages(context.get("pages", [])):
+    settings = {key: context[key] for key in PDF_SETTINGS if key in context}
+    pages = report_pages(context.get("pages", []))
+    jobs = []
+    for page in pages:
         view = page.metadata["report"]
         report = {**view, "blocks": page.metadata["blocks"]}
-        pdf = build_pdf(context, report, page.content, own_annotations(context.get("annotations") or {}, view["slug"]),
-                        labels(context))
+        jobs.append((settings, report, page.content, own_annotations(context.get("annotations") or {}, view["slug"]),
+                     labels(context)))
+    facts, built = {}, []
+    for page, pdf in zip(pages, render_all(jobs, workers(len(jobs)))):
+        slug = page.metadata["report"]["slug"]
         for message in pdf.log:
-            LOGGER.warning("WeasyPrint (%s): %s", view["slug"], message)
-        facts[view["slug"]] = pdf.facts
-        built.append((view["slug"], pdf))
+            LOGGER.warning("WeasyPrint (%s): %s", slug, message)
+        facts[slug] = pdf.facts
+        built.append((slug, pdf))
+    cache = Path(settings.get("PDF_CACHE_PATH", ".cache/pdf"))
+    prune(cache, {f for _, pdf in built for f in pdf.cache_files}, {slug for slug, _ in built})
     context["PDFS"] = facts
     _pending["built"] = built
 
