@@ -4,7 +4,7 @@ vanilla Pelican on the same Markdown. Figures, not pass/fail.
 
     .venv/bin/python bench/editor_loop.py [--runs N] [--large 100] [--skip-pdf]
 
-- cold build without the PDF, 1 and LARGE reports (copies, as bench/library.py
+- cold build without the PDF, 1 and LARGE reports (copies, as bench/many_reports.py
   makes them), each a fresh process; vanilla Pelican (pinned in
   bench/requirements-vanilla.txt, installed into bench/.venv-vanilla by this
   script, never into .venv) builds the same report.md files as plain pages;
@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from library import SCHEMA_LINE, SLUG, library  # noqa: E402  (bench/library.py)
+from many_reports import SCHEMA_LINE, SLUG, library  # noqa: E402  (bench/many_reports.py)
 
 VANILLA = ROOT / "bench" / ".venv-vanilla"
 REQUIREMENTS = ROOT / "bench" / "requirements-vanilla.txt"
