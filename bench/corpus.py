@@ -12,7 +12,7 @@ with every number in it renumbered, so that texts differ from report to
 report. Each gets a report.yml (its own slug, title, year, source SHA-256)
 and the report.md that convert() makes of it. Annotations are copied; thread
 anchors and indicator values name `report: taizhou-2022`, as their quotes
-may now stand in several reports (see bench/library.py). With --build, the
+may now stand in several reports (see bench/many_reports.py). With --build, the
 library is built without PDFs into DIR/output.
 """
 from __future__ import annotations

@@ -152,7 +152,7 @@ def pdf_build(content: Path, annotations: Path, output: Path, cache: Path, worke
 
 def twin_library(folder: Path) -> tuple[Path, Path]:
     """Taizhou and one copy with the same PDF work: each thread and indicator
-    also has a twin whose quotes name the copy (bench/library.py names Taizhou
+    also has a twin whose quotes name the copy (bench/many_reports.py names Taizhou
     only, which leaves the copy's PDF without those appendices: 4 s against 8 s)."""
     import yaml
 
