@@ -38,8 +38,11 @@ def own_annotations(annotations: dict, slug: str) -> dict:
             "threads": threads, "indicators": indicators}
 
 
-# The settings build_pdf reads: plain data, sent to the worker processes.
-PDF_SETTINGS = ("PATH", "ANNOTATIONS_PATH", "PDF_THEME_PATH", "PDF_CACHE_PATH", "PDF_REUSE_RENDERED")
+# The settings build_pdf reads, directly or through the resolve phase and the
+# Web Annotation export it attaches: plain data, sent to the worker processes.
+PDF_SETTINGS = ("PATH", "ANNOTATIONS_PATH", "PDF_THEME_PATH", "PDF_CACHE_PATH", "PDF_REUSE_RENDERED",
+                "SITENAME", "SITEURL", "SITE_ROOT", "RELATIVE_URLS", "LABELS_PATH", "SCHEMAS_PATH",
+                "MARKDOWN_IT_PLUGINS")
 WORKERS_ENV = "PDF_WORKERS"  # how many processes render PDFs (default: one per core)
 
 
