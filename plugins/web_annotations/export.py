@@ -116,7 +116,8 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
 
 
 def dumps(collection: dict) -> bytes:
-    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Compact JSON: it is read by programs, and indenting it cost ~50 ms a report."""
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 _cache: dict[tuple, bytes] = {}

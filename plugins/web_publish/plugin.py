@@ -51,6 +51,8 @@ class PublishGenerator(Generator):
         self.context["OFFLINE_WORKER"] = offline.WORKER if setting(self.settings, "OFFLINE_WORKER") else ""
 
     def generate_output(self, writer) -> None:
+        if not self.context["SITE_ROOT"]:
+            return  # only a publishing build's pages point at social images (58 ms a report to draw)
         output = Path(self.output_path)
         name = self.settings.get("SITENAME", "")
         for parsed in self.library.reports:
