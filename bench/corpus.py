@@ -30,11 +30,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from many_reports import SLUG, copy_annotations  # noqa: E402
 from reports.convert import convert  # noqa: E402
 
-SLUG = "taizhou-2022"
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
 REPORT_SCHEMA = "# yaml-language-server: $schema=../../../schemas/report.schema.json\n"
 PART = re.compile(r"^[一二三四五六七八九十]+、")
 KEEP = re.compile(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|各位代表|抄送|台州市人民政府关于)")
@@ -97,14 +97,7 @@ def write_library(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
         rng = random.Random(seed * 100_003 + number)
         slug = f"synth-{number:03d}"
         write_report(content / "reports" / slug, slug, number, synthetic_source(lines, pool, rng), config)
-    shutil.copytree(ROOT / "annotations", annotations)
-    for kind, items in (("thread", "anchors"), ("indicator", "values")):
-        for path in (annotations / f"{kind}s").glob("*.yml"):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            for item in data.get(items) or []:
-                item.setdefault("report", SLUG)
-            path.write_text(SCHEMA_LINE.format(kind=kind) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                            encoding="utf-8")
+    copy_annotations(annotations)  # bench/many_reports.py: anchors and values name Taizhou
     return content, annotations
 
 

@@ -29,6 +29,13 @@ def library(folder: Path, copies: int) -> tuple[Path, Path]:
     shutil.copytree(ROOT / "content", content)
     for n in range(1, copies):
         shutil.copytree(content / "reports" / SLUG, content / "reports" / f"copy-{n:03d}")
+    copy_annotations(annotations)
+    return content, annotations
+
+
+def copy_annotations(annotations: Path) -> None:
+    """annotations/ with every thread anchor and indicator value naming the
+    Taizhou report: with copies beside it, its quotes stand in several reports."""
     shutil.copytree(ROOT / "annotations", annotations)
     for kind, items in (("thread", "anchors"), ("indicator", "values")):
         for path in (annotations / f"{kind}s").glob("*.yml"):
@@ -37,7 +44,6 @@ def library(folder: Path, copies: int) -> tuple[Path, Path]:
                 item.setdefault("report", SLUG)
             path.write_text(SCHEMA_LINE.format(kind=kind) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                             encoding="utf-8")
-    return content, annotations
 
 
 def build_time(content: Path, annotations: Path, output: Path) -> float:
