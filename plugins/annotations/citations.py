@@ -1,7 +1,7 @@
 """Claim-level support in a term's definition (issue 15), as encyclopaedias do:
 every sentence ends with a marker that says what supports it.
 
-    浙江省2021年提出的改革。[1] 报告把它列为2022年任务。[报告] 二者相关。[推断]
+    浙江省2021年提出的改革。[1] 报告把它列为当年的任务。[报告] 二者相关。[推断]
 
 - `[1]`, `[1,2]`: the 1-based positions of the supporting entries in the
   term's `sources`;
