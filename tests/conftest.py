@@ -200,3 +200,33 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
     return target
+
+
+# A term that passes the check: the starting point of the check-message tests.
+GOOD_TERM = """\
+# yaml-language-server: $schema=../../schemas/term.schema.json
+id: tenglong
+term: 腾笼换鸟
+match:
+  - 腾笼换鸟、凤凰涅槃
+category: slogan
+short: 淘汰落后产能、引入新兴产业的产业升级方针。
+definition: |
+  浙江省推动产业转型升级的提法：把落后、低效的产能腾出空间，引进和培育高质量的产业与企业，实现结构优化。[1]报告把它与凤凰涅槃并提，作为2022年推动高质量发展的抓手。[报告]
+sources:
+  - title: 示例出处
+    url: https://www.zj.gov.cn/
+    publisher: 浙江省人民政府
+reviewed: 2026-11-28
+"""
+
+
+@pytest.fixture
+def annotations_folder(tmp_path) -> Path:
+    """An annotations/ folder with no entries yet, beside the real side files."""
+    root = tmp_path / "annotations"
+    for kind in ("terms", "threads", "indicators"):
+        (root / kind).mkdir(parents=True)
+    for name in ("categories.yml", "templates.yml", "sources.yml"):
+        shutil.copy(ROOT / "annotations" / name, root)
+    return root

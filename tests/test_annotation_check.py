@@ -4,30 +4,13 @@ problems leaves the last good output/ as it was. Run in process (`build.main`),
 as an editor's `build.py check` would print it."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import textwrap
 
 import pytest
 
-from conftest import ROOT, run_main
+from conftest import GOOD_TERM, run_main
 
-GOOD_TERM = """\
-# yaml-language-server: $schema=../../schemas/term.schema.json
-id: tenglong
-term: 腾笼换鸟
-match:
-  - 腾笼换鸟、凤凰涅槃
-category: slogan
-short: 淘汰落后产能、引入新兴产业的产业升级方针。
-definition: |
-  浙江省推动产业转型升级的提法：把落后、低效的产能腾出空间，引进和培育高质量的产业与企业，实现结构优化。[1]报告把它与凤凰涅槃并提，作为2022年推动高质量发展的抓手。[报告]
-sources:
-  - title: 示例出处
-    url: https://www.zj.gov.cn/
-    publisher: 浙江省人民政府
-reviewed: 2026-11-28
-"""
 
 
 def write(folder, kind, name, text):
@@ -42,14 +25,8 @@ def check(annotations) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def folder(tmp_path):
-    root = tmp_path / "annotations"
-    for kind in ("terms", "threads", "indicators"):
-        (root / kind).mkdir(parents=True)
-    shutil.copy(ROOT / "annotations/categories.yml", root)
-    shutil.copy(ROOT / "annotations/templates.yml", root)
-    shutil.copy(ROOT / "annotations/sources.yml", root)
-    return root
+def folder(annotations_folder):
+    return annotations_folder
 
 
 def lines_for(result, name):

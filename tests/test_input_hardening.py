@@ -4,47 +4,24 @@ All in process (`build.main(["check", ...])`), no subprocess."""
 from __future__ import annotations
 
 import os
-import shutil
 import textwrap
 import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import GOOD_TERM
 
 import build  # noqa: E402  (conftest puts the repository root on sys.path)
 import input_files as inp
 import yaml_safe
 from annotations import side_files, text_rules
 
-GOOD_TERM = """\
-# yaml-language-server: $schema=../../schemas/term.schema.json
-id: tenglong
-term: 腾笼换鸟
-match:
-  - 腾笼换鸟、凤凰涅槃
-category: slogan
-short: 淘汰落后产能、引入新兴产业的产业升级方针。
-definition: |
-  浙江省推动产业转型升级的提法：把落后、低效的产能腾出空间，引进和培育高质量的产业与企业，实现结构优化。[1]报告把它与凤凰涅槃并提，作为2022年推动高质量发展的抓手。[报告]
-sources:
-  - title: 示例出处
-    url: https://www.zj.gov.cn/
-    publisher: 浙江省人民政府
-reviewed: 2026-11-28
-"""
 SECRET = "s3cr3t-token-value"
 
 
 @pytest.fixture
-def folder(tmp_path):
-    root = tmp_path / "annotations"
-    for kind in ("terms", "threads", "indicators"):
-        (root / kind).mkdir(parents=True)
-    shutil.copy(ROOT / "annotations/categories.yml", root)
-    shutil.copy(ROOT / "annotations/templates.yml", root)
-    shutil.copy(ROOT / "annotations/sources.yml", root)
-    return root
+def folder(annotations_folder):
+    return annotations_folder
 
 
 def write(folder, kind, name, text: str | bytes):
