@@ -36,9 +36,11 @@ SETTINGS_FILE = ROOT / "pelicanconf.py"  # --settings publishconf.py for `make p
 
 
 def load_settings(overrides: dict | None = None) -> dict:
-    from pelican.settings import read_settings
+    """The settings as Pelican would read them, without importing Pelican
+    (`check` needs no more); the build has Pelican read them for itself."""
+    from settings_file import read_settings
 
-    return read_settings(str(SETTINGS_FILE), override=overrides or {})
+    return read_settings(SETTINGS_FILE, override=overrides or {})
 
 
 def run_checks(settings: dict) -> list:
@@ -72,6 +74,7 @@ def end_progress(pelican) -> None:
 
 def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildError]:
     from pelican import Pelican, signals
+    from pelican.settings import read_settings
 
     import progress
 
@@ -79,7 +82,8 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
     signals.content_written.connect(count_written)
     signals.finalized.connect(end_progress)
 
-    settings = load_settings({**(overrides or {}), "OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False})
+    settings = read_settings(str(SETTINGS_FILE), override={**(overrides or {}), "OUTPUT_PATH": str(output),
+                                                           "DELETE_OUTPUT_DIRECTORY": False})
     collector = ErrorCollector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)

@@ -14,8 +14,7 @@ from pathlib import Path
 from input_files import MAX_CONTENT_BYTES, InputError, outside_links, read_text
 from problems import Problem
 
-from .front_matter import check_front_matter
-from .plugin import ContentError, split_front_matter
+from .front_matter import ContentError, check_front_matter, split_front_matter
 
 MSG_DUPLICATE_ID = "block id '{id}' is used twice"
 MSG_TEXT_DIFFERS = "the report text differs from its source {source} at source character {offset}"

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from pelican.utils import get_date
-
 from input_files import InputError
 from problems import Problem
 from yaml_safe import load_yaml
@@ -35,6 +33,25 @@ TEXT_FIELDS = ("title", "slug", "template", "lang", "summary", "save_as", "url",
 DATE_FIELDS = ("date", "modified", "delivered", "issued")
 PATH_FIELDS = ("slug", "save_as", "url")
 STATUSES = ("published", "hidden", "draft")
+
+
+class ContentError(Exception):
+    """A content file that cannot be published, with its location."""
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise ContentError(f"{path}:1:1: front matter opened with --- is never closed; add a line '---' after it")
+    meta = load_yaml(text[4:end], path, first_line=2, what="front matter").data or {}  # raises InputError
+    if not isinstance(meta, dict):
+        raise ContentError(f"{path}:2:1: front matter must be a mapping of field: value")
+    meta = {str(key): value for key, value in meta.items()}
+    body_start = text.count("\n", 0, end + 5)
+    # keep line numbers of the body aligned with the file for error messages
+    return meta, "\n" * body_start + text[end + 5:]
 
 
 def check_front_matter(text: str, path: str, settings: dict) -> list[Problem]:
@@ -83,6 +100,8 @@ def check_front_matter(text: str, path: str, settings: dict) -> list[Problem]:
 def _is_date(value) -> bool:
     if not isinstance(value, str) or not value[:4].isdigit() or len(value) < 10:
         return False
+    from pelican.utils import get_date  # Pelican's own date rule; imported only for a page with a date
+
     try:
         get_date(value)
     except (ValueError, OverflowError, TypeError):

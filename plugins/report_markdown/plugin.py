@@ -16,28 +16,9 @@ from pelican import signals
 from pelican.readers import BaseReader
 
 from input_files import MAX_CONTENT_BYTES, read_text
-from yaml_safe import load_yaml
 
+from .front_matter import ContentError, split_front_matter
 from .parser import build_parser
-
-
-class ContentError(Exception):
-    """A content file that cannot be published, with its location."""
-
-
-def split_front_matter(text: str, path: str) -> tuple[dict, str]:
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        raise ContentError(f"{path}:1:1: front matter opened with --- is never closed; add a line '---' after it")
-    meta = load_yaml(text[4:end], path, first_line=2, what="front matter").data or {}  # raises InputError
-    if not isinstance(meta, dict):
-        raise ContentError(f"{path}:2:1: front matter must be a mapping of field: value")
-    meta = {str(key): value for key, value in meta.items()}
-    body_start = text.count("\n", 0, end + 5)
-    # keep line numbers of the body aligned with the file for error messages
-    return meta, "\n" * body_start + text[end + 5:]
 
 
 class ReportMarkdownReader(BaseReader):
