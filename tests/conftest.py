@@ -65,7 +65,7 @@ def run_main(*args: str) -> subprocess.CompletedProcess:
     from annotations import model
     from library import resolve
 
-    model._cache.clear()  # a file rewritten within the same tick keeps its size and mtime
+    model.forget()  # a file rewritten within the same tick keeps its size and mtime
     resolve._cache.clear()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -175,7 +175,7 @@ def run_check(args: list[str]) -> tuple[int, str]:
     import build
     from annotations import model
 
-    model._cache.clear()  # a rewritten file can keep its size and mtime
+    model.forget()  # a rewritten file can keep its size and mtime
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = build.main(["check", *args])
@@ -224,6 +224,7 @@ class StageRunner:
         from problems import report
 
         with placed(self.folder, kind, data):
+            model.forget()  # the fuzzed file may keep its size and time
             ann = model._load(self.folder)
             fit = resolvable(ann, self.settings)
             problems = ann.problems + check._collect(ann, self.settings) + check._references(fit)

@@ -78,22 +78,60 @@ def load_annotations(settings: dict) -> Annotations:
     return _cache[key]
 
 
+# One entry per annotation file, kept while the file is unchanged: `serve`'s
+# warm build process reads again only the files an edit touched (issue 12).
+_files: dict[str, tuple[tuple, object]] = {}
+
+
+def _file_key(path: Path) -> tuple:
+    link, target = path.lstat(), path.stat()  # a link re-pointed is a change too
+    return (link.st_mtime_ns, link.st_size, link.st_ino, target.st_mtime_ns, target.st_size, target.st_ino)
+
+
+def _load_file(path: Path, root: Path, shown: str):
+    """The file's Located data, or the Problem that stops it loading."""
+    try:
+        located = load_yaml(read_text(path, root, MAX_YAML_BYTES, shown), shown)
+    except InputError as error:
+        return error.problem
+    located.data = _plain(located.data)
+    return located
+
+
+def forget() -> None:
+    """Drop everything kept between loads (tests rewrite a file within one
+    clock tick, keeping its size and time)."""
+    _cache.clear()
+    _files.clear()
+
+
 def _load(root: Path) -> Annotations:
     result = Annotations()
+    seen = set()
     for kind in KINDS:
         for path in sorted((root / kind).glob("*.y*ml")):
             shown = display_path(path)
             try:
-                located = load_yaml(read_text(path, root, MAX_YAML_BYTES, shown), shown)
-            except InputError as error:
-                result.problems.append(error.problem)
+                key = _file_key(path)
+            except OSError:  # a dangling link: read_text says so, with its place
+                key = None
+            cached = _files.get(shown)
+            if key is None or cached is None or cached[0] != key:
+                cached = (key, _load_file(path, root, shown))
+                if key is not None:
+                    _files[shown] = cached
+            seen.add(shown)
+            located = cached[1]
+            if isinstance(located, Problem):
+                result.problems.append(located)
                 continue
-            located.data = _plain(located.data)
             entry = Entry(kind[:-1], located.data if isinstance(located.data, dict) else {}, shown, located)
             if isinstance(located.data, dict):
                 item = dict(located.data, path=shown)
                 getattr(result, kind).append(item)
             result.entries.append(entry)
+    for gone in set(_files) - seen:  # keep only what the current files can reuse
+        del _files[gone]
     result.emphasis, problems = side_files.load_coverage(root)
     result.problems += problems + side_files.load_categories(root)[1]
     return result
