@@ -12,7 +12,7 @@ from report_pdf.archive import prune
 from report_pdf.plugin import workers
 
 
-def test_sort_keys_are_remembered_for_the_current_names_only(tmp_path, monkeypatch):
+def test_sort_keys_are_remembered_and_kept_within_a_bound(tmp_path, monkeypatch):
     cache = tmp_path / "sort-keys.json"
     sort_keys.remember(["腾笼换鸟", "台州"], cache)
     assert json.loads(cache.read_text(encoding="utf-8")) == {"台州": "tai zhou", "腾笼换鸟": "teng long huan niao"}
@@ -24,7 +24,12 @@ def test_sort_keys_are_remembered_for_the_current_names_only(tmp_path, monkeypat
     monkeypatch.setattr(sort_keys, "_known", {})
     sort_keys.remember(["台州"], cache)  # every key known: no pypinyin
     assert sort_keys.sort_key("台州") == "tai zhou"
-    assert json.loads(cache.read_text(encoding="utf-8")) == {"台州": "tai zhou"}  # a removed term's key goes
+    # a name of another build stays: building two libraries in turn needs no pypinyin
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"台州": "tai zhou", "腾笼换鸟": "teng long huan niao"}
+    monkeypatch.setattr(sort_keys, "MAX_KEYS", 2)
+    monkeypatch.setattr(sort_keys, "pinyin_key", lambda text: "key")
+    sort_keys.remember(["新名"], cache)  # past the bound: only the current names
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"新名": "key"}
 
 
 def test_prune_keeps_what_this_build_used_and_leaves_other_reports(tmp_path):

@@ -3,8 +3,12 @@
 pypinyin's phrase dictionary costs 0.2 s to import and its conversion another
 0.08 s for 300 terms (measured, issue 12), on every build, for keys that change
 only when a term's name does. The keys are kept in one JSON file (text → key);
-pypinyin is imported only for a name not seen before, and the file keeps only
-the names of the current terms, so it never grows past them.
+pypinyin is imported only for a name not seen before.
+
+The file keeps the names of other builds too (the test library, a copy of
+the annotations, bench/): kept to the current names only, it was rewritten
+by each of them in turn and every other build imported pypinyin again. Past
+MAX_KEYS names (about 0.5 MB) it keeps only the current ones.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+MAX_KEYS = 10_000
 _known: dict[str, str] = {}  # text → key, for the names of this build
 
 
@@ -31,15 +36,16 @@ def sort_key(text: str) -> str:
 
 def remember(texts: list[str], cache_file: Path) -> None:
     """Load the keys of `texts` from `cache_file`, compute the missing ones,
-    and write the file back with exactly these texts (when it changed)."""
+    and write the file back with them added (when it changed)."""
     try:
         stored = json.loads(cache_file.read_text(encoding="utf-8"))
-        stored = stored if isinstance(stored, dict) else {}
+        stored = {k: v for k, v in stored.items() if isinstance(v, str)} if isinstance(stored, dict) else {}
     except (OSError, ValueError):
         stored = {}
     wanted = sorted({t for t in texts if isinstance(t, str)})
-    keys = {t: stored[t] if isinstance(stored.get(t), str) else sort_key(t) for t in wanted}
+    keys = {t: stored[t] if t in stored else sort_key(t) for t in wanted}
     _known.update(keys)
+    keys = {**stored, **keys} if len(stored) + len(keys) <= MAX_KEYS else keys
     if keys != stored:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.part")
