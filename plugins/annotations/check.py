@@ -10,9 +10,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from problems import Problem, closest
+from schema_check import Schema
 
 from .model import Annotations, Entry
 from .text_rules import check_text, schema_message
@@ -39,7 +38,7 @@ def _problem(entry: Entry, path: tuple, message: str, hint: str = "") -> Problem
     return Problem(entry.path, line, column, message, hint)
 
 
-def schema_problems(path_shown: str, located, data: dict, validator: Draft202012Validator) -> list[Problem]:
+def schema_problems(path_shown: str, located, data: dict, validator: Schema) -> list[Problem]:
     """JSON Schema errors as located problems (annotation files and report.yml)."""
     problems = []
 
@@ -67,9 +66,9 @@ def schema_problems(path_shown: str, located, data: dict, validator: Draft202012
     return problems
 
 
-def _validators(settings: dict) -> dict[str, Draft202012Validator]:
+def _validators(settings: dict) -> dict[str, Schema]:
     root = Path(settings.get("SCHEMAS_PATH", "schemas"))
-    return {kind: Draft202012Validator(json.loads((root / name).read_text(encoding="utf-8")))
+    return {kind: Schema(json.loads((root / name).read_text(encoding="utf-8")))
             for kind, name in SCHEMA_FILES.items()}
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator
+from schema_check import Schema
 
 from problems import Problem
 
@@ -74,7 +74,7 @@ def load_registry(settings: dict) -> Registry:
     except InputError as error:
         return Registry(problems=[error.problem])
     schema_path = Path(settings.get("SCHEMAS_PATH", "schemas")) / "sources.schema.json"
-    validator = Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    validator = Schema(json.loads(schema_path.read_text(encoding="utf-8")))
     problems = [Problem(shown, line, column, MSG_DUPLICATE_DOMAIN.format(domain=key), "keep one entry, with one grade")
                 for key, line, column in located.duplicate_keys]
     for error in validator.iter_errors(located.data):

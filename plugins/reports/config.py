@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from schema_check import Schema
 
 from problems import Problem
 
@@ -123,9 +123,9 @@ def display_path(path: Path) -> str:
     return shown(path)
 
 
-def _validator(settings: dict) -> Draft202012Validator:
+def _validator(settings: dict) -> Schema:
     schema = Path(settings.get("SCHEMAS_PATH", "schemas")) / "report.schema.json"
-    return Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+    return Schema(json.loads(schema.read_text(encoding="utf-8")))
 
 
 def load_report(folder: Path, settings: dict) -> Report:
