@@ -90,8 +90,8 @@ _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 def postings(docs: list[Document]) -> dict[str, list[int]]:
     """Each term's document numbers, ascending; the terms in no particular
     order (build sorts each shard's). The same as collecting tokenize.terms of
-    every document, but without a Python step per character: 2.3 M
-    term-document pairs for 100 reports, where terms() spends 730 ms.
+    every document, but without a Python step per character: for 100 reports
+    (2.3 M term-document pairs) 370 ms instead of 730 ms.
 
     A document's characters and adjacent pairs are read as numbers (4 and 8
     bytes of its UTF-32) into sets, and each set's lists are appended to by
@@ -105,6 +105,7 @@ def postings(docs: list[Document]) -> dict[str, list[int]]:
         odd = codes[4:]
         two = set(memoryview(codes[:len(codes) & ~7]).cast("Q"))  # pairs at 0, 2, 4 …
         two.update(memoryview(odd[:len(odd) & ~7]).cast("Q"))     # pairs at 1, 3, 5 …
+        # any() runs the appends (each returns None) to the end, in C
         any(map(list.append, map(chars.__getitem__, set(memoryview(codes).cast("I"))), repeat(number)))
         any(map(list.append, map(pairs.__getitem__, two), repeat(number)))
     # back to text in two calls, not two per term (19 k terms: 11 ms less)
@@ -114,7 +115,7 @@ def postings(docs: list[Document]) -> dict[str, list[int]]:
     for term, ids in zip([*one, *map(add, both[0::2], both[1::2])], [*chars.values(), *pairs.values()]):
         if not PIECES.fullmatch(term):  # white space, or a pair across it
             continue
-        # "A" and "a" are one term: a rare merge
+        # "A" and "a", "，" and ",": one term, one list (200 of 19 k terms in the default build)
         found[term] = sorted({*found[term], *ids}) if term in found else ids
     return found
 
