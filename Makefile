@@ -17,12 +17,16 @@ build: $(VENV)/.installed node_modules/.installed system-build
 publish: $(VENV)/.installed node_modules/.installed system-build
 	$(PY) build.py build --settings publishconf.py
 
+# -n auto: one pytest-xdist worker per core; --dist loadgroup keeps the PDF tests on one
+# worker (conftest.py). The session's site is built once for all workers.
+PYTEST_WORKERS ?= -n auto --dist loadgroup
+
 test: $(VENV)/.installed node_modules/.installed system-test
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_WORKERS)
 
 # The inner loop: no browser, no PDF, no whole-check fuzzing (pytest markers, see pytest.ini).
 test-fast: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest -q -m "not browser and not pdf and not fuzz"
+	$(PY) -m pytest $(PYTEST_WORKERS) -q -m "not browser and not pdf and not fuzz"
 
 check: $(VENV)/.installed
 	$(PY) build.py check

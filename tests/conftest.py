@@ -8,8 +8,10 @@ span two reports): the generator tests hold for any set of reports, and the
 Taizhou edition is one of them."""
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -44,6 +46,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("pdf"):  # `make test` (-n, --dist loadgroup): PDF tests on one worker,
+            item.add_marker(pytest.mark.xdist_group("pdf"))  # so no two builds prune each other's PDF cache
 
 
 def pytest_collection_finish(session) -> None:
@@ -85,9 +89,29 @@ def library_sources(folder: Path) -> tuple[Path, Path]:
     return content, annotations
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills once for the whole test run: under
+    pytest-xdist (`make test` runs -n auto) the first worker makes it, under a
+    lock, and the others wait and use it, instead of each building the site."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / name  # shared by the run's workers
+    with open(f"{folder}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def library(tmp_path_factory) -> tuple[Path, Path]:
-    return library_sources(tmp_path_factory.mktemp("library"))
+    folder = once_per_run(tmp_path_factory, "library", library_sources)
+    return folder / "content", folder / "annotations"
 
 
 @pytest.fixture(scope="session")
@@ -95,11 +119,13 @@ def site(tmp_path_factory, library) -> Path:
     """The library as `build.py build` makes it, in a temporary folder: with
     the PDFs when a selected test is marked `pdf`, else without (test-fast)."""
     content, annotations = library
-    output = tmp_path_factory.mktemp("site") / "output"
     no_pdf = [] if _selected["pdf"] else ["--no-pdf"]
-    result = run_build(output, "--content", str(content), "--annotations", str(annotations), *no_pdf)
-    assert result.returncode == 0, result.stderr
-    return output
+
+    def make(folder: Path) -> None:
+        result = run_build(folder / "output", "--content", str(content), "--annotations", str(annotations), *no_pdf)
+        assert result.returncode == 0, result.stderr
+
+    return once_per_run(tmp_path_factory, "site", make) / "output"
 
 
 @pytest.fixture(scope="session")
