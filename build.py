@@ -98,10 +98,14 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:
+    import warm
     from library.resolve import one_build
 
-    with one_build():  # the inputs are stat'ed once per build, not once per report
-        return _build(output, overrides, quiet)
+    with one_build(), warm.one_build():  # the inputs are stat'ed once per build, not once per report
+        status = _build(output, overrides, quiet)
+    if status == 0:
+        warm.done()  # serve's warm process keeps only what this build's inputs reuse
+    return status
 
 
 def _build(output: Path, overrides: dict | None, quiet: bool) -> int:

@@ -217,6 +217,13 @@ def report_folders(content: Path) -> list[Path]:
 
 
 def load_reports(settings: dict) -> list[Report]:
-    """Every report, newest first (year, then issue date, then slug)."""
-    reports = [load_report(folder, settings) for folder in report_folders(Path(settings["PATH"]))]
+    """Every report, newest first (year, then issue date, then slug). A report
+    whose folder and schema did not change since the last build of a warm
+    process (`serve`) is not read again (plugins/warm.py)."""
+    import warm
+
+    schema = warm.file_key(Path(settings.get("SCHEMAS_PATH", "schemas")) / "report.schema.json")
+    reports = [warm.kept("report", str(folder), (warm.folder_key(folder), schema),
+                         lambda folder=folder: load_report(folder, settings))
+               for folder in report_folders(Path(settings["PATH"]))]
     return sorted(reports, key=lambda r: (-r.year, str(r.data.get("issued", "")), r.slug), reverse=False)

@@ -1,0 +1,98 @@
+"""What `serve`'s warm build process keeps from one build to the next, so that
+an edit re-works only what depends on it (issue 12).
+
+`kept(kind, name, key, make)` returns the value made for `(kind, name)` by
+an earlier build when `key` (a tuple of everything the value depends on) is
+unchanged, and `make()` otherwise. Each caller names its dependencies in its
+key: a report's parse depends on its files, its marked HTML on its parse and
+on what the annotations place in it, and so on; tests/test_incremental.py
+holds every warm rebuild to a fresh build of the same files, byte for byte.
+
+After a build that succeeded (`one_build()`, then `done()`), the entries it
+did not ask for are dropped: what is kept is only what the current inputs
+can reuse. A failed build drops nothing (it may have stopped before asking).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from typing import Callable, Hashable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+_kept: dict[tuple[str, str], tuple[Hashable, object]] = {}
+_asked: set[tuple[str, str]] | None = None  # during one_build(): what this build asked for
+counts: Counter = Counter()  # (kind, "made" | "kept") → how often, since the last reset(): tests, `serve`'s log
+
+
+def kept(kind: str, name: str, key: Hashable, make: Callable[[], T]) -> T:
+    """The value for (kind, name) that `key` stands for: kept, or made now."""
+    slot = (kind, name)
+    if _asked is not None:
+        _asked.add(slot)
+    entry = _kept.get(slot)
+    if entry is not None and entry[0] == key:
+        counts[kind, "kept"] += 1
+        return entry[1]  # type: ignore[return-value]
+    value = make()
+    _kept[slot] = (key, value)
+    counts[kind, "made"] += 1
+    return value
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """A build: what it asks for is noted, for `done()`."""
+    global _asked
+    if _asked is not None:  # a build inside a build (tests): one scope
+        yield
+        return
+    _asked = set()
+    try:
+        yield
+    finally:
+        _last_asked.clear()
+        _last_asked.update(_asked)
+        _asked = None
+
+
+_last_asked: set[tuple[str, str]] = set()
+
+
+def done() -> None:
+    """The last build succeeded: drop what it did not ask for."""
+    for slot in set(_kept) - _last_asked:
+        del _kept[slot]
+
+
+def file_key(path) -> tuple:
+    """What says a file changed: its link's and its target's time, size and
+    inode (a link re-pointed is a change too); None parts for a missing file."""
+    import os
+
+    try:
+        link = os.lstat(path)
+    except OSError:
+        return (str(path), None)
+    try:
+        target = os.stat(path)
+    except OSError:
+        target = link
+    return (str(path), link.st_mtime_ns, link.st_size, link.st_ino, target.st_mtime_ns, target.st_size, target.st_ino)
+
+
+def folder_key(folder) -> tuple:
+    """file_key of every file in a folder, and of the folder itself."""
+    import os
+
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return (str(folder), None)
+    return (file_key(folder),) + tuple(file_key(os.path.join(folder, name)) for name in names)
+
+
+def reset() -> None:
+    """Forget everything (tests)."""
+    _kept.clear()
+    counts.clear()
