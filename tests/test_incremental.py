@@ -2,9 +2,15 @@
 is always seen: only changed inputs are read and worked again (issue 12)."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
+from pathlib import Path
 
-from conftest import GOOD_TERM
+import pytest
+
+from conftest import FIXTURE_REPORT, GOOD_TERM, ROOT, library_sources
 
 
 def test_annotation_files_are_read_again_only_when_they_change(annotations_folder):
@@ -42,3 +48,86 @@ def test_a_file_that_stops_loading_is_a_problem_again_each_time(annotations_fold
     path.write_text(GOOD_TERM, encoding="utf-8")
     loaded = model._load(annotations_folder)
     assert not loaded.problems and [e.id for e in loaded.entries] == ["tenglong"]
+
+
+# ---- warm rebuilds give what a cold build gives ------------------------------------
+
+@pytest.fixture(scope="module")
+def warm_library(tmp_path_factory):
+    """A copy of the test library and labels that the edits below change in turn."""
+    folder = tmp_path_factory.mktemp("warm")
+    content, annotations = library_sources(folder)
+    labels = folder / "labels.yml"
+    shutil.copy(ROOT / "theme" / "labels.yml", labels)
+    return content, annotations, labels
+
+
+def in_process_build(output: Path, content: Path, annotations: Path, labels: Path) -> None:
+    """One rebuild as serve's warm process makes it (build.build, no PDF)."""
+    import build
+
+    overrides = {"PATH": str(content), "ANNOTATIONS_PATH": str(annotations), "LABELS_PATH": str(labels),
+                 "PLUGINS": [p for p in build.load_settings()["PLUGINS"] if p != "report_pdf"]}
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = build.build(output, overrides, quiet=True)
+    assert status == 0, err.getvalue()
+
+
+@contextlib.contextmanager
+def cold():
+    """Everything a warm process keeps, put aside for one build and then restored."""
+    import warm
+    from annotations import model
+    from library import resolve
+
+    saved = (dict(warm._kept), dict(resolve._cache), dict(model._cache), dict(model._files))
+    warm._kept.clear(), resolve._cache.clear(), model.forget()
+    try:
+        yield
+    finally:
+        for live, kept in zip((warm._kept, resolve._cache, model._cache, model._files), saved):
+            live.clear()
+            live.update(kept)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    stat = path.stat()
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, max(path.stat().st_mtime_ns, stat.st_mtime_ns + 1_000_000)))
+
+
+EDITS = {  # name → (file under the library folder, text, replacement)
+    "a term's definition": ("annotations/terms/rcep.yml", "definition: |\n  ", "definition: |\n  新的一句。[推断]"),
+    "a term's forms": ("annotations/terms/rcep.yml", "match:\n", "match:\n  - 高水平开放\n"),
+    "a thread's title": ("annotations/threads/rd-across-reports.yml", "title: ", "title: 新"),
+    "an indicator's name": ("annotations/indicators/rd-across-reports.yml", "name: ", "name: 新"),
+    "a report's title": (f"content/reports/{FIXTURE_REPORT}/report.yml", "title: ", "title: 新"),
+    "a label": ("labels.yml", "thread: ", "thread: 新"),
+}
+
+
+def test_each_warm_rebuild_is_byte_identical_to_a_cold_build(warm_library, tmp_path):
+    import warm
+
+    content, annotations, labels = warm_library
+    folder = content.parent
+    in_process_build(tmp_path / "first", content, annotations, labels)
+    for name, (path, old, new) in EDITS.items():
+        rewrite(folder / path, old, new)
+        warm.counts.clear()
+        in_process_build(tmp_path / "warm", content, annotations, labels)
+        reused = {kind for (kind, what), n in warm.counts.items() if what == "kept"}
+        with cold():
+            in_process_build(tmp_path / "cold", content, annotations, labels)
+        warm_files, cold_files = files_of(tmp_path / "warm"), files_of(tmp_path / "cold")
+        assert warm_files.keys() == cold_files.keys(), name
+        differ = [f for f in warm_files if warm_files[f] != cold_files[f]]
+        assert not differ, (name, differ[:5])
+        assert "report" in reused, name  # the warm build did keep something
