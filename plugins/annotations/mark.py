@@ -38,29 +38,18 @@ class Marked:
     terms: dict[str, list] = field(default_factory=dict)  # report slug → [(block, term id)]
 
 
-def _hits_by_report(library) -> dict[tuple[str, str], list]:
-    """(report, term id) → its hits in order: built once per library, as the
-    reports × terms filter it replaces grew with the square of the reports."""
-    if getattr(library, "hits_by_report", None) is None:
-        grouped: dict[tuple[str, str], list] = {}
-        for term_id, hits in library.term_hits.items():
-            for hit in hits:
-                grouped.setdefault((hit.report, term_id), []).append(hit)
-        library.hits_by_report = grouped
-    return library.hits_by_report
-
-
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     """Occurrences to mark, by the term's policy. "First per section" counts
     each form apart, so that every member of a combined name (“数字+制造”
     “创新+制造”“品牌+制造”) is marked, not only the first one read."""
     marked: dict[str, list[ranges.Range]] = {}
-    grouped = _hits_by_report(library)
     for term in library.annotations.terms:
-        hits = grouped.get((parsed.slug, term.get("id")), [])
+        hits = library.hits_by_report.get((parsed.slug, term.get("id")), [])
         policy = term.get("mark", "first-per-section")
         chosen = set(term.get("occurrences") or [])
         seen_sections: set[tuple[str, str]] = set()
+        seen_forms: set[str] = set()  # the forms in seen_sections, for "first"
+        attrs = {"class": "term", "data-term": term.get("id"), "href": f"{ROOT}terms/{term.get('id')}.html"}
         for number, hit in enumerate(hits, 1):
             block = parsed.by_id[hit.block]
             if block["kind"] not in ("paragraph", "heading") or policy == "none":
@@ -72,17 +61,16 @@ def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
             elif policy == "all" or heading:
                 take = True
             elif policy == "first":
-                take = not {s for s in seen_sections if s[1] == form}
+                take = form not in seen_forms
             else:
                 take = (block["section"], form) not in seen_sections
             if not take:
                 continue
             if not heading:
                 seen_sections.add((block["section"], form))
+                seen_forms.add(form)
             marked.setdefault(hit.block, []).append(ranges.Range(
-                hit.start, hit.end, "a",
-                {"class": "term", "data-term": term["id"], "href": f"{ROOT}terms/{term['id']}.html"},
-                priority=1, key=("term", term["id"])))
+                hit.start, hit.end, "a", attrs, priority=1, key=("term", term["id"])))
     return marked
 
 

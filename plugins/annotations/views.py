@@ -64,9 +64,7 @@ def term_views(library, labels: dict[str, str], cite_labels: dict | None = None)
     reports = {r.slug: r for r in library.reports}
     paths = {r.slug: block_paths(r) for r in library.reports}
     render = definition_renderers(cite_labels or {})
-    from .mark import _hits_by_report
-
-    grouped = _hits_by_report(library)
+    grouped = library.hits_by_report
     views = []
     for term in library.annotations.terms:
         if not isinstance(term.get("id"), str):

@@ -80,13 +80,19 @@ class Library:
     annotations: Annotations  # the entries fit to resolve (well_formed.py): what every output reads
     loaded: Annotations | None = None  # every entry as loaded, for the check
     term_hits: dict[str, list[Place]] = field(default_factory=dict)  # every occurrence, library order
+    # the same occurrences by (report slug, term id), in report order: marking, the term pages and
+    # the export each read one report's hits, and filtering term_hits for it grew with reports²
+    hits_by_report: dict[tuple[str, str], list[Place]] = field(default_factory=dict)
     anchors: dict[str, list[Anchor]] = field(default_factory=dict)
     values: dict[str, list[Value]] = field(default_factory=dict)
     report_problems: list[Problem] = field(default_factory=list)  # report.yml and report.md
     problems: list[Problem] = field(default_factory=list)  # locating annotations in the reports
 
+    def __post_init__(self) -> None:
+        self.by_slug = {r.slug: r for r in self.reports}  # the reports are fixed once parsed
+
     def report(self, slug: str) -> ParsedReport | None:
-        return next((r for r in self.reports if r.slug == slug), None)
+        return self.by_slug.get(slug)
 
     @property
     def slugs(self) -> list[str]:
@@ -198,10 +204,22 @@ def _term_hits(reports: list[ParsedReport], terms: list[dict]) -> dict[str, list
     return found
 
 
+def _by_report(term_hits: dict[str, list[Place]]) -> dict[tuple[str, str], list[Place]]:
+    grouped: dict[tuple[str, str], list[Place]] = {}
+    for term_id, hits in term_hits.items():
+        for hit in hits:
+            grouped.setdefault((hit.report, term_id), []).append(hit)
+    return grouped
+
+
 def _resolve_terms(library: Library, locator: _Locator) -> None:
     ann = library.annotations
     terms = [t for t in ann.terms if isinstance(t.get("id"), str) and t.get("in_report", True)]
     library.term_hits = _term_hits(library.reports, terms)
+    library.hits_by_report = _by_report(library.term_hits)
+    most = {}  # term id → the most occurrences in one report
+    for (_slug, term_id), hits in library.hits_by_report.items():
+        most[term_id] = max(most.get(term_id, 0), len(hits))
     all_text = "\n".join(b["text"] for r in library.reports for b in r.blocks)
     all_blocks = [b for r in library.reports for b in r.blocks]
     form_owner: dict[str, str] = {}
@@ -221,7 +239,7 @@ def _resolve_terms(library: Library, locator: _Locator) -> None:
                 locator.problem(entry, path, MSG_FORM_MISSING.format(form=form),
                                  f"nearest text ({block}): “{near}”; or set in_report: false")
         hits = library.term_hits.get(entry.id, [])
-        count = max((sum(1 for h in hits if h.report == r.slug) for r in library.reports), default=0)
+        count = most.get(entry.id, 0)
         if data.get("in_report", True) and forms and all(f in all_text for f in forms) and not hits:
             locator.problem(entry, ("match",), MSG_NOT_IN_REPORT,
                              "a longer form of another term covers every occurrence; change the forms")
