@@ -75,13 +75,16 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
         return at + start, at + end, {"source": source, "selector": [
             quote_selector(text, at + start, at + end), position_selector(at + start, at + end)]}
 
-    for term_id, hits in library.term_hits.items():
+    for term_id in library.term_hits:
+        mine = library.hits_by_report.get((slug, term_id))
+        if not mine:
+            continue
         term = terms.get(term_id)
-        mine = [h for h in hits if h.report == slug]
+        # one body for all of the term's occurrences: the same JSON, made once per term
+        body = [_textual(term.get("definition", ""), "describing", term.get("reviewed")),
+                _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)]
         for n, hit in enumerate(mine, 1):
             start, end, aim = target(hit.block, hit.start, hit.end)
-            body = [_textual(term.get("definition", ""), "describing", term.get("reviewed")),
-                    _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)]
             items.append((start, end, {"id": f"{own}#term-{term_id}-{n}", "type": "Annotation",
                                        "motivation": "describing", "body": body, "target": aim}))
     for thread_id, anchors in library.anchors.items():

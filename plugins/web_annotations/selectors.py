@@ -29,7 +29,8 @@ def quote_matches(text: str, exact: str, prefix: str = "", suffix: str = "") -> 
     """Every start of `exact` in `text` with `prefix` right before it and `suffix` right after."""
     found, at = [], text.find(exact)
     while at >= 0 and exact:
-        if text.startswith(suffix, at + len(exact)) and text[:at].endswith(prefix):
+        # endswith with an end index: text[:at] copied the text up to each match
+        if text.startswith(suffix, at + len(exact)) and text.endswith(prefix, 0, at):
             found.append(at)
         at = text.find(exact, at + 1)
     return found
