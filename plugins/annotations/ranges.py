@@ -5,6 +5,7 @@ at range edges, open/close tokens are inserted, and a range that would cross a
 cut in two). Partly overlapping ranges are resolved by priority."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -84,55 +85,49 @@ def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list
         for n, (a, b) in enumerate(r.pieces):
             opens.setdefault(a, []).append((b, r, n))
             closes.setdefault(b, []).append((a, r, n))
-    cut_points = set(opens) | set(closes)
-
-    def open_token(r: Range, n: int) -> Token:
-        token = Token(f"annotation_{r.tag}_open", r.tag, 1)
-        for name, value in r.attrs.items():
-            if n and name == "id":
-                continue  # only the first piece carries the id
-            token.attrSet(name, value)
-        return token
+    cut_points = sorted(set(opens) | set(closes))  # each text token takes its own by bisection
 
     def emit_at(offset: int, out: list[Token]) -> None:
         # close inner (shorter, later-opened) first, then open outer (longer) first
-        for _a, r, _n in sorted(closes.get(offset, []), key=lambda x: -x[0]):
+        for _a, r, _n in sorted(closes.get(offset, ()), key=lambda x: -x[0]):
             out.append(Token(f"annotation_{r.tag}_close", r.tag, -1))
-        for _b, r, n in sorted(opens.get(offset, []), key=lambda x: (-x[0], -x[1].priority)):
-            out.append(open_token(r, n))
+        for _b, r, n in sorted(opens.get(offset, ()), key=lambda x: (-x[0], -x[1].priority)):
+            # only the first piece carries the id
+            attrs = {name: value for name, value in r.attrs.items() if not (n and name == "id")}
+            out.append(Token(f"annotation_{r.tag}_open", r.tag, 1, attrs=attrs))
 
     out: list[Token] = []
     text_at = {index: (start, end) for index, start, end in texts}
     done: set[int] = set()
     for index, token in enumerate(children):
-        if index not in text_at:
+        span = text_at.get(index)
+        if span is None:
             out.append(token)
             continue
-        start, end = text_at[index]
-        points = sorted(p for p in cut_points if start <= p <= end)
+        start, end = span
+        points = cut_points[bisect_left(cut_points, start):bisect_right(cut_points, end)]
+        if not points:
+            out.append(token)
+            continue
         if token.type == "code_inline":
-            for p in points:
-                if p == start and p not in done:
-                    emit_at(p, out)
-                    done.add(p)
+            if points[0] == start and start not in done:
+                emit_at(start, out)
+                done.add(start)
             out.append(token)
             continue
         previous = start
         for p in points:
             if p > previous:
-                piece = Token("text", "", 0)
-                piece.content = token.content[previous - start:p - start]
-                out.append(piece)
+                out.append(Token("text", "", 0, content=token.content[previous - start:p - start]))
                 previous = p
             if p not in done and not (p == end and p != start and _more_text_follows(text_at, index, p)):
                 emit_at(p, out)
                 done.add(p)
         if previous < end:
-            piece = Token("text", "", 0)
-            piece.content = token.content[previous - start:]
-            out.append(piece)
-    for p in sorted(cut_points - done):
-        emit_at(p, out)
+            out.append(Token("text", "", 0, content=token.content[previous - start:]))
+    for p in cut_points:
+        if p not in done:
+            emit_at(p, out)
     return out, kept
 
 
