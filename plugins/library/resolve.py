@@ -37,7 +37,8 @@ class Place:
 @dataclass
 class ParsedReport:
     report: Report
-    tokens: list = field(default_factory=list)
+    tokens: list = field(default_factory=list)  # released once rendered (annotations/mark.py)
+    has_markdown: bool = False  # report.md was read and held some Markdown
     env: dict = field(default_factory=dict)
     blocks: list[dict] = field(default_factory=list)
     by_id: dict[str, dict] = field(default_factory=dict)
@@ -124,6 +125,7 @@ def parse_report(report: Report, md) -> ParsedReport:
         return parsed
     parsed.env = {"source_path": str(report.markdown_path), "is_report": True, "report": report.slug}
     parsed.tokens = md.parse(report.markdown_path.read_text(encoding="utf-8"), parsed.env)
+    parsed.has_markdown = bool(parsed.tokens)
     parsed.blocks = parsed.env.get("blocks", [])
     parsed.by_id = {b["id"]: b for b in parsed.blocks}
     return parsed
@@ -337,7 +339,8 @@ def resolve(settings: dict) -> Library:
     """The library, resolved once per state of the files (check, build and
     every plugin of one build share it; `serve`'s warm build process keeps
     it until an input file or the labels change).
-    Treat the result as read-only, except that marking consumes the tokens."""
+    Treat the result as read-only, except that marking consumes the tokens
+    and rendering a report's HTML releases them (annotations/mark.py)."""
     key = _signature(settings)
     if key not in _cache:
         _cache.clear()
