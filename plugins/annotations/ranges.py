@@ -48,28 +48,31 @@ def choose(ranges: list[Range], edges: set[int]) -> list[Range]:
     the edges of spans kept before it, so two overlapping quotes both show;
     a link that would be cut, or would hold or sit in another link, is dropped."""
     kept: list[Range] = []
+    span_edges: set[int] = set()  # where the spans kept so far start and end
     for candidate in sorted(ranges, key=lambda r: (-r.priority, r.start, -(r.end - r.start))):
-        cut_at = set(edges)
-        if candidate.splittable:
-            cut_at |= {p for other in kept if other.splittable for p in (other.start, other.end)}
-        cuts = sorted(e for e in cut_at if candidate.start < e < candidate.end)
+        start, end = candidate.start, candidate.end
+        cut_at = edges | span_edges if candidate.splittable else edges
+        cuts = sorted(e for e in cut_at if start < e < end)
         if cuts and not candidate.splittable:
             continue
-        bounds = [candidate.start, *cuts, candidate.end]
+        bounds = [start, *cuts, end]
         pieces = list(zip(bounds, bounds[1:]))
-        if all(_fits(Range(a, b, candidate.tag, {}, 0), kept) for a, b in pieces):
+        if all(_fits(a, b, candidate.tag, kept) for a, b in pieces):
             candidate.pieces = pieces
             kept.append(candidate)
+            if candidate.splittable:
+                span_edges.update((start, end))
     return kept
 
 
-def _fits(piece: Range, kept: list[Range]) -> bool:
+def _fits(start: int, end: int, tag: str, kept: list[Range]) -> bool:
+    """A piece [start, end) nests with every piece kept (and no link holds a link)."""
     for other in kept:
         for a, b in other.pieces:
-            if not (piece.start < b and a < piece.end):
+            if not (start < b and a < end):
                 continue
-            nested = (a <= piece.start and piece.end <= b) or (piece.start <= a and b <= piece.end)
-            if not nested or (piece.tag == "a" and other.tag == "a"):
+            nested = (a <= start and end <= b) or (start <= a and b <= end)
+            if not nested or (tag == "a" and other.tag == "a"):
                 return False
     return True
 
