@@ -11,8 +11,10 @@ never changing a character (see ranges.py). A term is marked in a heading too
 (“双循环” in a part-二 heading): there it does not use up its section's first
 mark, so the paragraph below still gets one (and, in the PDF, the footnote).
 
-Every report is marked before any is rendered: an anchor that could not be
-shown (it would break the markup) gets no links to it, from any report.
+Before any report is rendered, mark_library decides which anchors can be
+shown in every report: an anchor that could not (it would break the markup)
+gets no links to it, from any report. A report's marks are then chosen and
+wrapped in its tokens when it is rendered (report_html).
 After each paragraph that anchors a thread, the paragraph's cross-references
 are rendered (site UI, marked data-ui) by the `xrefs_plugin` render rule.
 """
@@ -32,10 +34,9 @@ ROOT = "../"  # report pages live in <slug>/, one level below the site root
 
 @dataclass
 class Marked:
-    """What marking placed, for the pages and the PDF."""
+    """What marking will place, for the pages and the PDF."""
 
     anchors: set[str] = field(default_factory=set)  # ids of anchors shown
-    terms: dict[str, list] = field(default_factory=dict)  # report slug → [(block, term id)]
 
 
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
@@ -106,30 +107,42 @@ def _value_ranges(library, parsed, labels: dict) -> dict[str, list[ranges.Range]
     return marked
 
 
+def _by_block(parsed, wanted: dict[str, list[ranges.Range]]):
+    """(index of the inline token, ranges to choose from) for each block with ranges wanted."""
+    for index, token in enumerate(parsed.tokens):
+        block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
+        if block_id and block_id in wanted:
+            # in a heading only terms: an anchor there would carry its cross-references
+            # (“参见第N页”) into the heading, and so into the PDF bookmark
+            yield index + 1, [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
+
+
 def mark_library(library, labels: dict) -> Marked:
-    """Wrap every report's annotations in its tokens, once per library."""
+    """Which anchors every report can show, once per library. Anchors are
+    chosen first (ranges.choose takes the highest priority first), so their
+    fate does not depend on the terms and values marked around them, which
+    report_html chooses when it renders the report."""
     if getattr(library, "marked", None) is not None:
         return library.marked
     result = Marked()
     for parsed in library.reports:
-        wanted: dict[str, list[ranges.Range]] = {}
-        for found in (_term_ranges(library, parsed), _anchor_ranges(library, parsed), _value_ranges(library, parsed, labels)):
-            for block, items in found.items():
-                wanted.setdefault(block, []).extend(items)
-        applied = []
-        for index, token in enumerate(parsed.tokens):
-            block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
-            if block_id and block_id in wanted:
-                inline = parsed.tokens[index + 1]
-                # in a heading only terms: an anchor there would carry its cross-references
-                # (“参见第N页”) into the heading, and so into the PDF bookmark
-                items = [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
-                inline.children, kept = ranges.apply(inline.children or [], items)
-                applied += [(block_id, r.key) for r in kept]
-        result.anchors |= {key[1] for _block, key in applied if key[0] == "anchor"}
-        result.terms[parsed.slug] = [(block, key[1]) for block, key in applied if key[0] == "term"]
+        for index, items in _by_block(parsed, _anchor_ranges(library, parsed)):
+            kept = ranges.choose(items, ranges.formatting_edges(parsed.tokens[index].children or []))
+            result.anchors |= {r.key[1] for r in kept}
     library.marked = result
     return result
+
+
+def mark_report(library, parsed, labels: dict) -> None:
+    """Wrap a report's terms, anchors and values in its tokens."""
+    wanted: dict[str, list[ranges.Range]] = {}
+    for found in (_term_ranges(library, parsed), _anchor_ranges(library, parsed), _value_ranges(library, parsed, labels)):
+        for block, items in found.items():
+            wanted.setdefault(block, []).extend(items)
+    for index, items in _by_block(parsed, wanted):
+        inline = parsed.tokens[index]
+        children = inline.children or []
+        inline.children = ranges.wrap(children, ranges.choose(items, ranges.formatting_edges(children)))
 
 
 def shown_anchors(library, thread_id: str) -> list:
@@ -208,12 +221,15 @@ def xrefs_plugin(md: MarkdownIt) -> None:
 
 
 def report_html(library, parsed, md: MarkdownIt, labels: dict) -> str:
-    """The report's HTML, marked; rendered once per library. Every output
+    """The report's HTML, marked; rendered once per library. Marked here, not
+    all reports at once: made together, the new tokens (~1 000 a report) grew
+    the heap, and each growth cost a full garbage collection. Every output
     reads the HTML from then on, so the tokens are let go: kept, a report's
-    ~1 500 tokens were scanned by every later garbage collection of the build
-    (0.2 s of collections at 100 reports)."""
+    ~1 500 tokens were scanned by every later collection of the build (0.2 s
+    of collections at 100 reports)."""
     if "html" not in parsed.env:
-        mark_library(library, labels)
+        mark_library(library, labels)  # which anchors every report shows, before any cross-reference
+        mark_report(library, parsed, labels)
         parsed.env["xrefs"] = xrefs_for(library, parsed, labels)
         parsed.env["labels"] = labels
         parsed.env["html"] = md.renderer.render(parsed.tokens, md.options, parsed.env)

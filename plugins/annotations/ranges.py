@@ -2,7 +2,11 @@
 character. Works on the markdown-it inline token stream: text tokens are split
 at range edges, open/close tokens are inserted, and a range that would cross a
 `<strong>` edge is split into pieces (spans) or dropped (links: a link is never
-cut in two). Partly overlapping ranges are resolved by priority."""
+cut in two). Partly overlapping ranges are resolved by priority.
+
+Two steps: choose() decides what is kept, from the block's formatting edges
+alone (mark.py asks it which anchors every report can show before it marks
+any report); wrap() makes the tokens."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -77,11 +81,16 @@ def _fits(start: int, end: int, tag: str, kept: list[Range]) -> bool:
     return True
 
 
-def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list[Range]]:
-    texts, edges = _edges(children)
-    kept = choose(ranges, edges)
+def formatting_edges(children: list[Token]) -> set[int]:
+    """Where formatting opens or closes in a block's text: what choose() cuts at."""
+    return _edges(children)[1]
+
+
+def wrap(children: list[Token], kept: list[Range]) -> list[Token]:
+    """The inline tokens with the kept ranges (choose()) wrapped in."""
     if not kept:
-        return children, []
+        return children
+    texts, _formatting = _edges(children)
     opens: dict[int, list[tuple[int, Range, int]]] = {}
     closes: dict[int, list[tuple[int, Range, int]]] = {}
     for r in kept:
@@ -131,7 +140,7 @@ def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list
     for p in cut_points:
         if p not in done:
             emit_at(p, out)
-    return out, kept
+    return out
 
 
 def _more_text_follows(text_at: dict, index: int, offset: int) -> bool:
