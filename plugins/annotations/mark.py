@@ -37,6 +37,10 @@ class Marked:
     """What marking will place, for the pages and the PDF."""
 
     anchors: set[str] = field(default_factory=set)  # ids of anchors shown
+    # made once, read for every report: a thread's shown anchors in library order, and
+    # the threads with an anchor shown in each report
+    by_thread: dict[str, list] = field(default_factory=dict)
+    threads_in: dict[str, list[str]] | None = None
 
 
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
@@ -149,21 +153,37 @@ def shown_anchors(library, thread_id: str) -> list:
     """A thread's anchors that marking could place, in library order (newest
     report first, then report order)."""
     marked = getattr(library, "marked", None)
+    if marked is not None and thread_id in marked.by_thread:
+        return marked.by_thread[thread_id]
     if getattr(library, "block_order", None) is None:  # once per library: it was once per call (reports² × blocks)
         library.block_order = ({slug: i for i, slug in enumerate(library.slugs)},
                                {r.slug: {b["id"]: i for i, b in enumerate(r.blocks)} for r in library.reports})
     order, blocks = library.block_order
     anchors = [a for a in library.anchors.get(thread_id, []) if marked is None or a.id in marked.anchors]
-    return sorted(anchors, key=lambda a: (order[a.place.report], blocks[a.place.report].get(a.place.block, 0), a.n))
+    shown = sorted(anchors, key=lambda a: (order[a.place.report], blocks[a.place.report].get(a.place.block, 0), a.n))
+    if marked is not None:
+        marked.by_thread[thread_id] = shown
+    return shown
+
+
+def _threads_in(library, marked: Marked, slug: str) -> list[str]:
+    """The threads with an anchor shown in a report, in library.anchors order."""
+    if marked.threads_in is None:
+        marked.threads_in = {}
+        for thread_id in library.anchors:
+            for report in dict.fromkeys(a.place.report for a in shown_anchors(library, thread_id)):
+                marked.threads_in.setdefault(report, []).append(thread_id)
+    return marked.threads_in.get(slug, [])
 
 
 def xrefs_for(library, parsed, labels: dict) -> dict[str, list[dict]]:
     """Each paragraph that anchors a thread: its notes there and links to the
     thread's other anchors (in any report), by block id."""
     titles = {t["id"]: t.get("title", t["id"]) for t in library.annotations.threads if isinstance(t.get("id"), str)}
-    reports = {r.slug: r for r in library.reports}
+    reports = library.by_slug
+    marked = mark_library(library, labels)  # the anchors shown, and their threads' order
     by_block: dict[str, list[dict]] = {}
-    for thread_id in library.anchors:
+    for thread_id in _threads_in(library, marked, parsed.slug):  # was every thread, for every report
         ordered = shown_anchors(library, thread_id)
         for block in dict.fromkeys(a.place.block for a in ordered if a.place.report == parsed.slug):
             here = [a for a in ordered if a.place.report == parsed.slug and a.place.block == block]
