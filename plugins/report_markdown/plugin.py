@@ -18,6 +18,7 @@ from pelican.readers import BaseReader
 from input_files import MAX_CONTENT_BYTES, read_text
 from yaml_safe import load_yaml
 
+from .blocks import table_of_contents
 from .parser import build_parser
 
 
@@ -82,7 +83,7 @@ def read_report(settings: dict, slug: str) -> tuple[str, dict]:
     view = parsed.report.view()
     return html, {"title": view["title"], "slug": slug, "save_as": parsed.report.url, "url": parsed.report.url,
                   "template": "report", "lang": "zh-cn", "summary": view.get("summary", ""),
-                  "report": view, "blocks": parsed.blocks}
+                  "report": view, "blocks": parsed.blocks, "toc": table_of_contents(parsed.blocks)}
 
 
 def add_reader(readers) -> None:
