@@ -97,15 +97,21 @@ def wrap(children: list[Token], kept: list[Range]) -> list[Token]:
         for n, (a, b) in enumerate(r.pieces):
             opens.setdefault(a, []).append((b, r, n))
             closes.setdefault(b, []).append((a, r, n))
+    # at each offset: close inner (shorter, later-opened) first, then open outer (longer) first
+    for here in closes.values():
+        if len(here) > 1:  # most offsets hold one edge: nothing to sort
+            here.sort(key=lambda x: -x[0])
+    for here in opens.values():
+        if len(here) > 1:
+            here.sort(key=lambda x: (-x[0], -x[1].priority))
     cut_points = sorted(set(opens) | set(closes))  # each text token takes its own by bisection
 
     def emit_at(offset: int, out: list[Token]) -> None:
-        # close inner (shorter, later-opened) first, then open outer (longer) first
-        for _a, r, _n in sorted(closes.get(offset, ()), key=lambda x: -x[0]):
+        for _a, r, _n in closes.get(offset, ()):
             out.append(Token(f"annotation_{r.tag}_close", r.tag, -1))
-        for _b, r, n in sorted(opens.get(offset, ()), key=lambda x: (-x[0], -x[1].priority)):
+        for _b, r, n in opens.get(offset, ()):
             # only the first piece carries the id
-            attrs = {name: value for name, value in r.attrs.items() if not (n and name == "id")}
+            attrs = {name: value for name, value in r.attrs.items() if not (n and name == "id")} if n else dict(r.attrs)
             out.append(Token(f"annotation_{r.tag}_open", r.tag, 1, attrs=attrs))
 
     out: list[Token] = []
