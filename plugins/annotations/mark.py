@@ -81,33 +81,27 @@ def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
 
 def _anchor_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     marked: dict[str, list[ranges.Range]] = {}
-    for anchors in library.anchors.values():
-        for anchor in anchors:
-            if anchor.place.report != parsed.slug:
-                continue
-            place = anchor.place
-            marked.setdefault(place.block, []).append(ranges.Range(
-                place.start, place.end, "span",
-                {"class": "anchor", "data-thread": anchor.thread, "data-anchor": str(anchor.n), "id": anchor.id},
-                priority=3, splittable=True, key=("anchor", anchor.id)))
+    for anchor in library.anchors_by_report.get(parsed.slug, []):
+        place = anchor.place
+        marked.setdefault(place.block, []).append(ranges.Range(
+            place.start, place.end, "span",
+            {"class": "anchor", "data-thread": anchor.thread, "data-anchor": str(anchor.n), "id": anchor.id},
+            priority=3, splittable=True, key=("anchor", anchor.id)))
     return marked
 
 
 def _value_ranges(library, parsed, labels: dict) -> dict[str, list[ranges.Range]]:
     marked: dict[str, list[ranges.Range]] = {}
     names = {i["id"]: i.get("name", "") for i in library.annotations.indicators if isinstance(i.get("id"), str)}
-    for values in library.values.values():
-        for value in values:
-            number = value.number
-            if number is None or number.report != parsed.slug:
-                continue
-            kind = labels["value_kinds"].get(value.data.get("kind"), "") if value.data.get("kind") == "target" else ""
-            label = labels["value_title"].format(name=names.get(value.indicator, ""), year=value.data.get("year"), kind=kind)
-            marked.setdefault(number.block, []).append(ranges.Range(
-                number.start, number.end, "a",
-                {"class": "indicator-value", "data-indicator": value.indicator,
-                 "href": f"{ROOT}indicators.html#{value.indicator}", "title": label},
-                priority=2, key=("indicator", value.indicator)))
+    for value in library.numbers_by_report.get(parsed.slug, []):
+        number = value.number
+        kind = labels["value_kinds"].get(value.data.get("kind"), "") if value.data.get("kind") == "target" else ""
+        label = labels["value_title"].format(name=names.get(value.indicator, ""), year=value.data.get("year"), kind=kind)
+        marked.setdefault(number.block, []).append(ranges.Range(
+            number.start, number.end, "a",
+            {"class": "indicator-value", "data-indicator": value.indicator,
+             "href": f"{ROOT}indicators.html#{value.indicator}", "title": label},
+            priority=2, key=("indicator", value.indicator)))
     return marked
 
 

@@ -86,6 +86,10 @@ class Library:
     hits_by_report: dict[tuple[str, str], list[Place]] = field(default_factory=dict)
     anchors: dict[str, list[Anchor]] = field(default_factory=dict)
     values: dict[str, list[Value]] = field(default_factory=dict)
+    # by the report they stand in (a value: its number), in the order above: each output of a
+    # report read them all, for every report
+    anchors_by_report: dict[str, list[Anchor]] = field(default_factory=dict)
+    numbers_by_report: dict[str, list[Value]] = field(default_factory=dict)
     report_problems: list[Problem] = field(default_factory=list)  # report.yml and report.md
     problems: list[Problem] = field(default_factory=list)  # locating annotations in the reports
 
@@ -379,5 +383,12 @@ def locate_annotations(parsed: list[ParsedReport], annotations: Annotations) -> 
     _resolve_terms(library, locator)
     _resolve_threads(library, locator)
     _resolve_values(library, locator)
+    for anchors in library.anchors.values():
+        for anchor in anchors:
+            library.anchors_by_report.setdefault(anchor.place.report, []).append(anchor)
+    for values in library.values.values():
+        for value in values:
+            if value.number is not None:
+                library.numbers_by_report.setdefault(value.number.report, []).append(value)
     library.problems += locator.problems
     return library

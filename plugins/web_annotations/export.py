@@ -1,8 +1,8 @@
 """A report's annotations as a W3C Web Annotation collection (JSON-LD).
 
 One annotation per term occurrence and per thread anchor in the report, taken
-from the resolve phase (library.term_hits, library.anchors: never searched
-again). Each targets the report page's canonical URL with a TextQuoteSelector
+from the resolve phase (library.hits_by_report, library.anchors_by_report:
+never searched again). Each targets the report page's canonical URL with a TextQuoteSelector
 and a TextPositionSelector over the report's text (text.py defines it). The
 body of a term occurrence (motivation `describing`) is its definition, its
 page, its sources and its review date; the body of an anchor (motivation
@@ -87,21 +87,19 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
             start, end, aim = target(hit.block, hit.start, hit.end)
             items.append((start, end, {"id": f"{own}#term-{term_id}-{n}", "type": "Annotation",
                                        "motivation": "describing", "body": body, "target": aim}))
-    for thread_id, anchors in library.anchors.items():
+    for anchor in library.anchors_by_report.get(slug, []):
+        thread_id = anchor.thread
         thread = threads.get(thread_id, {})
-        for anchor in anchors:
-            if anchor.place.report != slug:
-                continue
-            place = anchor.place
-            start, end, aim = target(place.block, place.start, place.end)
-            body = [_page(f"{root}threads/{thread_id}.html", thread.get("title", thread_id), "linking")]
-            if thread.get("reviewed"):
-                body[0]["modified"] = _datetime(thread["reviewed"])
-            if anchor.note:
-                body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
-            body += _sources(thread)
-            items.append((start, end, {"id": f"{own}#thread-{anchor.id}", "type": "Annotation",
-                                       "motivation": "linking", "body": body, "target": aim}))
+        place = anchor.place
+        start, end, aim = target(place.block, place.start, place.end)
+        body = [_page(f"{root}threads/{thread_id}.html", thread.get("title", thread_id), "linking")]
+        if thread.get("reviewed"):
+            body[0]["modified"] = _datetime(thread["reviewed"])
+        if anchor.note:
+            body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
+        body += _sources(thread)
+        items.append((start, end, {"id": f"{own}#thread-{anchor.id}", "type": "Annotation",
+                                   "motivation": "linking", "body": body, "target": aim}))
     annotations = [a for _s, _e, a in sorted(items, key=lambda item: (item[0], item[1], item[2]["id"]))]
     for annotation in annotations:
         if creator:
