@@ -56,7 +56,7 @@ class AnnotationPagesGenerator(Generator):
             write(f"threads/{thread['id']}.html", "thread", thread=thread)
         write("indicators.html", "indicators")
         # each term's popover is the same in every report: encoded once, not once per report
-        popovers = {t["id"]: popover_json(t) for t in data["terms"]}
+        popovers = {t["id"]: popover_entry(t) for t in data["terms"]}
         in_report: dict[str, list[dict]] = {slug: [] for slug in self.library.slugs}
         for term in data["terms"]:
             for slug in term["reports"]:
@@ -76,19 +76,20 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def popover_json(term: dict) -> str:
-    """One term's popover data, as compact JSON."""
-    return _compact({k: term.get(POPOVER_FROM.get(k, k), term.get(k, "")) for k in POPOVER_FIELDS})
+def popover_entry(term: dict) -> str:
+    """One term's entry in window.TERMS, `"<id>":{…popover data}`, as compact JSON."""
+    data = {k: term.get(POPOVER_FROM.get(k, k), term.get(k, "")) for k in POPOVER_FIELDS}
+    return f"{_compact(term['id'])}:{_compact(data)}"
 
 
 def terms_data_js(terms: list[dict], popovers: dict[str, str] | None = None) -> str:
     """What a report's popovers show, as a script that sets `window.TERMS`:
     loaded with <script src>, so it works from file:// (no fetch). Only terms
     that occur in that report; `<` escaped so the data can never close a tag.
-    `popovers`: popover_json by term id, made once for every report. The object
+    `popovers`: popover_entry by term id, made once for every report. The object
     is written as json.dumps(sort_keys=True) writes it, keys in sorted order."""
-    encoded = {t["id"]: (popovers or {}).get(t["id"]) or popover_json(t) for t in terms}
-    text = "{" + ",".join(f"{_compact(key)}:{encoded[key]}" for key in sorted(encoded)) + "}"
+    entries = {t["id"]: (popovers or {}).get(t["id"]) or popover_entry(t) for t in terms}
+    text = "{" + ",".join(entries[key] for key in sorted(entries)) + "}"
     text = text.replace("<", "\\u003c")
     return f"window.TERMS = {text};\n"
 
