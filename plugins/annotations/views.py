@@ -84,6 +84,19 @@ def block_paths(parsed) -> dict[str, str]:
             for b in parsed.blocks}
 
 
+def _paths_when_asked(reports: dict):
+    """block_paths by report slug, made for the reports asked about only
+    (threads and indicators stand in a few reports, not in all)."""
+    made: dict[str, dict[str, str]] = {}
+
+    def paths(slug: str) -> dict[str, str]:
+        if slug not in made:
+            made[slug] = block_paths(reports[slug])
+        return made[slug]
+
+    return paths
+
+
 def category_labels(root: Path) -> dict[str, str]:
     """Category ids to their labels, in glossary order (annotations/categories.yml)."""
     return load_categories(root)[0]  # its problems are reported by `check`
@@ -148,7 +161,7 @@ def thread_views(library, ui: dict) -> list[dict]:
     from .mark import shown_anchors
 
     reports = {r.slug: r for r in library.reports}
-    paths = {r.slug: block_paths(r) for r in library.reports}
+    paths = _paths_when_asked(reports)
     chronological = sorted(library.reports, key=lambda r: (r.report.year, str(r.report.get("issued", ""))))
     first_seen = {}
     views = []
@@ -162,10 +175,13 @@ def thread_views(library, ui: dict) -> list[dict]:
                             "href": f"{parsed.report.url}#{anchor.id}", "part": anchor.role,
                             "part_label": parsed.report.part_label(anchor.role) or ui["other_part"],
                             "quote": anchor.quote, "note": anchor.note,
-                            "path": paths[parsed.slug].get(anchor.place.block, "")})
+                            "path": paths(parsed.slug).get(anchor.place.block, "")})
+        by_report: dict[str, list[dict]] = {}
+        for anchor in anchors:
+            by_report.setdefault(anchor["report"], []).append(anchor)
         groups = []
         for parsed in chronological:
-            mine = [a for a in anchors if a["report"] == parsed.slug]
+            mine = by_report.get(parsed.slug)
             if not mine:
                 continue
             columns = [{**part, "anchors": [a for a in mine if a["part"] == part.get("role")]} for part in parsed.report.parts]
@@ -219,7 +235,7 @@ def growth_needed(kind: str, start: dict, target: dict, ui: dict) -> str:
 
 def indicator_views(library, ui: dict) -> list[dict]:
     reports = {r.slug: r for r in library.reports}
-    paths = {r.slug: block_paths(r) for r in library.reports}
+    paths = _paths_when_asked(reports)
     located = {(v.indicator, v.index): v for values in library.values.values() for v in values}
     views = []
     for indicator in library.annotations.indicators:
@@ -233,7 +249,7 @@ def indicator_views(library, ui: dict) -> list[dict]:
             values.append(dict(value, block=place.block if place else "", report=place.report if place else "",
                                href=f"{parsed.report.url}#{place.block}" if parsed else "",
                                report_year=parsed.report.year if parsed else 0,
-                               path=paths[place.report].get(place.block, "") if place else "",
+                               path=paths(place.report).get(place.block, "") if place else "",
                                kind_label=ui["value_kinds"].get(value.get("kind"), "")))
         values.sort(key=lambda v: (v.get("year", 0), KIND_ORDER.get(v.get("kind"), 9), v["report_year"]))
         known = [v for v in values if v.get("kind") in ("baseline", "actual")]
