@@ -53,6 +53,7 @@ MARKDOWN_IT_PLUGINS = [
     "report_markdown.blocks:safe_attrs_plugin",
     "report_markdown.blocks:block_ids_plugin",
     "annotations.mark:xrefs_plugin",
+    "annotations.mark:marks_plugin",
 ]
 LABELS_PATH = "theme/labels.yml"  # every word the site adds to a report
 ANNOTATIONS_PATH = "annotations"

@@ -11,8 +11,10 @@ never changing a character (see ranges.py). A term is marked in a heading too
 (“双循环” in a part-二 heading): there it does not use up its section's first
 mark, so the paragraph below still gets one (and, in the PDF, the footnote).
 
-Every report is marked before any is rendered: an anchor that could not be
-shown (it would break the markup) gets no links to it, from any report.
+Before any report is rendered, mark_library decides which anchors can be
+shown in every report: an anchor that could not (it would break the markup)
+gets no links to it, from any report. A report's marks are then chosen and
+wrapped in its tokens when it is rendered (report_html).
 After each paragraph that anchors a thread, the paragraph's cross-references
 are rendered (site UI, marked data-ui) by the `xrefs_plugin` render rule.
 """
@@ -32,22 +34,13 @@ ROOT = "../"  # report pages live in <slug>/, one level below the site root
 
 @dataclass
 class Marked:
-    """What marking placed, for the pages and the PDF."""
+    """What marking will place, for the pages and the PDF."""
 
     anchors: set[str] = field(default_factory=set)  # ids of anchors shown
-    terms: dict[str, list] = field(default_factory=dict)  # report slug → [(block, term id)]
-
-
-def _hits_by_report(library) -> dict[tuple[str, str], list]:
-    """(report, term id) → its hits in order: built once per library, as the
-    reports × terms filter it replaces grew with the square of the reports."""
-    if getattr(library, "hits_by_report", None) is None:
-        grouped: dict[tuple[str, str], list] = {}
-        for term_id, hits in library.term_hits.items():
-            for hit in hits:
-                grouped.setdefault((hit.report, term_id), []).append(hit)
-        library.hits_by_report = grouped
-    return library.hits_by_report
+    # made once, read for every report: a thread's shown anchors in library order, and
+    # the threads with an anchor shown in each report
+    by_thread: dict[str, list] = field(default_factory=dict)
+    threads_in: dict[str, list[str]] | None = None
 
 
 def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
@@ -55,12 +48,13 @@ def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     each form apart, so that every member of a combined name (“数字+制造”
     “创新+制造”“品牌+制造”) is marked, not only the first one read."""
     marked: dict[str, list[ranges.Range]] = {}
-    grouped = _hits_by_report(library)
     for term in library.annotations.terms:
-        hits = grouped.get((parsed.slug, term.get("id")), [])
+        hits = library.hits_by_report.get((parsed.slug, term.get("id")), [])
         policy = term.get("mark", "first-per-section")
         chosen = set(term.get("occurrences") or [])
         seen_sections: set[tuple[str, str]] = set()
+        seen_forms: set[str] = set()  # the forms in seen_sections, for "first"
+        attrs = {"class": "term", "data-term": term.get("id"), "href": f"{ROOT}terms/{term.get('id')}.html"}
         for number, hit in enumerate(hits, 1):
             block = parsed.by_id[hit.block]
             if block["kind"] not in ("paragraph", "heading") or policy == "none":
@@ -72,97 +66,118 @@ def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
             elif policy == "all" or heading:
                 take = True
             elif policy == "first":
-                take = not {s for s in seen_sections if s[1] == form}
+                take = form not in seen_forms
             else:
                 take = (block["section"], form) not in seen_sections
             if not take:
                 continue
             if not heading:
                 seen_sections.add((block["section"], form))
+                seen_forms.add(form)
             marked.setdefault(hit.block, []).append(ranges.Range(
-                hit.start, hit.end, "a",
-                {"class": "term", "data-term": term["id"], "href": f"{ROOT}terms/{term['id']}.html"},
-                priority=1, key=("term", term["id"])))
+                hit.start, hit.end, "a", attrs, priority=1, key=("term", term["id"])))
     return marked
 
 
 def _anchor_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     marked: dict[str, list[ranges.Range]] = {}
-    for anchors in library.anchors.values():
-        for anchor in anchors:
-            if anchor.place.report != parsed.slug:
-                continue
-            place = anchor.place
-            marked.setdefault(place.block, []).append(ranges.Range(
-                place.start, place.end, "span",
-                {"class": "anchor", "data-thread": anchor.thread, "data-anchor": str(anchor.n), "id": anchor.id},
-                priority=3, splittable=True, key=("anchor", anchor.id)))
+    for anchor in library.anchors_by_report.get(parsed.slug, []):
+        place = anchor.place
+        marked.setdefault(place.block, []).append(ranges.Range(
+            place.start, place.end, "span",
+            {"class": "anchor", "data-thread": anchor.thread, "data-anchor": str(anchor.n), "id": anchor.id},
+            priority=3, splittable=True, key=("anchor", anchor.id)))
     return marked
 
 
 def _value_ranges(library, parsed, labels: dict) -> dict[str, list[ranges.Range]]:
     marked: dict[str, list[ranges.Range]] = {}
     names = {i["id"]: i.get("name", "") for i in library.annotations.indicators if isinstance(i.get("id"), str)}
-    for values in library.values.values():
-        for value in values:
-            number = value.number
-            if number is None or number.report != parsed.slug:
-                continue
-            kind = labels["value_kinds"].get(value.data.get("kind"), "") if value.data.get("kind") == "target" else ""
-            label = labels["value_title"].format(name=names.get(value.indicator, ""), year=value.data.get("year"), kind=kind)
-            marked.setdefault(number.block, []).append(ranges.Range(
-                number.start, number.end, "a",
-                {"class": "indicator-value", "data-indicator": value.indicator,
-                 "href": f"{ROOT}indicators.html#{value.indicator}", "title": label},
-                priority=2, key=("indicator", value.indicator)))
+    for value in library.numbers_by_report.get(parsed.slug, []):
+        number = value.number
+        kind = labels["value_kinds"].get(value.data.get("kind"), "") if value.data.get("kind") == "target" else ""
+        label = labels["value_title"].format(name=names.get(value.indicator, ""), year=value.data.get("year"), kind=kind)
+        marked.setdefault(number.block, []).append(ranges.Range(
+            number.start, number.end, "a",
+            {"class": "indicator-value", "data-indicator": value.indicator,
+             "href": f"{ROOT}indicators.html#{value.indicator}", "title": label},
+            priority=2, key=("indicator", value.indicator)))
     return marked
 
 
+def _by_block(parsed, wanted: dict[str, list[ranges.Range]]):
+    """(index of the inline token, ranges to choose from) for each block with ranges wanted."""
+    for index, token in enumerate(parsed.tokens):
+        block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
+        if block_id and block_id in wanted:
+            # in a heading only terms: an anchor there would carry its cross-references
+            # (“参见第N页”) into the heading, and so into the PDF bookmark
+            yield index + 1, [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
+
+
 def mark_library(library, labels: dict) -> Marked:
-    """Wrap every report's annotations in its tokens, once per library."""
+    """Which anchors every report can show, once per library. Anchors are
+    chosen first (ranges.choose takes the highest priority first), so their
+    fate does not depend on the terms and values marked around them, which
+    report_html chooses when it renders the report."""
     if getattr(library, "marked", None) is not None:
         return library.marked
     result = Marked()
     for parsed in library.reports:
-        wanted: dict[str, list[ranges.Range]] = {}
-        for found in (_term_ranges(library, parsed), _anchor_ranges(library, parsed), _value_ranges(library, parsed, labels)):
-            for block, items in found.items():
-                wanted.setdefault(block, []).extend(items)
-        applied = []
-        for index, token in enumerate(parsed.tokens):
-            block_id = token.meta.get("block_id") if token.type in ("paragraph_open", "heading_open") else None
-            if block_id and block_id in wanted:
-                inline = parsed.tokens[index + 1]
-                # in a heading only terms: an anchor there would carry its cross-references
-                # (“参见第N页”) into the heading, and so into the PDF bookmark
-                items = [r for r in wanted[block_id] if token.type == "paragraph_open" or r.key[0] == "term"]
-                inline.children, kept = ranges.apply(inline.children or [], items)
-                applied += [(block_id, r.key) for r in kept]
-        result.anchors |= {key[1] for _block, key in applied if key[0] == "anchor"}
-        result.terms[parsed.slug] = [(block, key[1]) for block, key in applied if key[0] == "term"]
+        for index, items in _by_block(parsed, _anchor_ranges(library, parsed)):
+            kept = ranges.choose(items, ranges.formatting_edges(parsed.tokens[index].children or []))
+            result.anchors |= {r.key[1] for r in kept}
     library.marked = result
     return result
+
+
+def mark_report(library, parsed, labels: dict) -> None:
+    """Wrap a report's terms, anchors and values in its tokens."""
+    wanted: dict[str, list[ranges.Range]] = {}
+    for found in (_term_ranges(library, parsed), _anchor_ranges(library, parsed), _value_ranges(library, parsed, labels)):
+        for block, items in found.items():
+            wanted.setdefault(block, []).extend(items)
+    for index, items in _by_block(parsed, wanted):
+        inline = parsed.tokens[index]
+        children = inline.children or []
+        inline.children = ranges.wrap(children, ranges.choose(items, ranges.formatting_edges(children)))
 
 
 def shown_anchors(library, thread_id: str) -> list:
     """A thread's anchors that marking could place, in library order (newest
     report first, then report order)."""
     marked = getattr(library, "marked", None)
+    if marked is not None and thread_id in marked.by_thread:
+        return marked.by_thread[thread_id]
     if getattr(library, "block_order", None) is None:  # once per library: it was once per call (reports² × blocks)
         library.block_order = ({slug: i for i, slug in enumerate(library.slugs)},
                                {r.slug: {b["id"]: i for i, b in enumerate(r.blocks)} for r in library.reports})
     order, blocks = library.block_order
     anchors = [a for a in library.anchors.get(thread_id, []) if marked is None or a.id in marked.anchors]
-    return sorted(anchors, key=lambda a: (order[a.place.report], blocks[a.place.report].get(a.place.block, 0), a.n))
+    shown = sorted(anchors, key=lambda a: (order[a.place.report], blocks[a.place.report].get(a.place.block, 0), a.n))
+    if marked is not None:
+        marked.by_thread[thread_id] = shown
+    return shown
+
+
+def _threads_in(library, marked: Marked, slug: str) -> list[str]:
+    """The threads with an anchor shown in a report, in library.anchors order."""
+    if marked.threads_in is None:
+        marked.threads_in = {}
+        for thread_id in library.anchors:
+            for report in dict.fromkeys(a.place.report for a in shown_anchors(library, thread_id)):
+                marked.threads_in.setdefault(report, []).append(thread_id)
+    return marked.threads_in.get(slug, [])
 
 
 def xrefs_for(library, parsed, labels: dict) -> dict[str, list[dict]]:
     """Each paragraph that anchors a thread: its notes there and links to the
     thread's other anchors (in any report), by block id."""
     titles = {t["id"]: t.get("title", t["id"]) for t in library.annotations.threads if isinstance(t.get("id"), str)}
-    reports = {r.slug: r for r in library.reports}
+    reports = library.by_slug
+    marked = mark_library(library, labels)  # the anchors shown, and their threads' order
     by_block: dict[str, list[dict]] = {}
-    for thread_id in library.anchors:
+    for thread_id in _threads_in(library, marked, parsed.slug):  # was every thread, for every report
         ordered = shown_anchors(library, thread_id)
         for block in dict.fromkeys(a.place.block for a in ordered if a.place.report == parsed.slug):
             here = [a for a in ordered if a.place.report == parsed.slug and a.place.block == block]
@@ -219,11 +234,41 @@ def xrefs_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("paragraph_close", render_close)
 
 
+def marks_plugin(md: MarkdownIt) -> None:
+    """Render the marks' tags (ranges.py's annotation_* tokens) as markdown-it's
+    renderToken does, each distinct opening tag escaped once: the same term link
+    stands a few times in every report (a third of a report's render time)."""
+    opening: dict[tuple, str] = {}
+
+    def render_open(self, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        key = (token.tag, *token.attrs.items())
+        if key not in opening:
+            if len(opening) > 10_000:  # a long `serve` session: forget old annotations
+                opening.clear()
+            opening[key] = f"<{token.tag}{self.renderAttrs(token)}>"
+        return opening[key]
+
+    def render_close(self, tokens, idx, options, env) -> str:
+        return f"</{tokens[idx].tag}>"
+
+    for tag in ("a", "span"):
+        md.add_render_rule(f"annotation_{tag}_open", render_open)
+        md.add_render_rule(f"annotation_{tag}_close", render_close)
+
+
 def report_html(library, parsed, md: MarkdownIt, labels: dict) -> str:
-    """The report's HTML, marked; rendered once per library."""
+    """The report's HTML, marked; rendered once per library. Marked here, not
+    all reports at once: made together, the new tokens (~1 000 a report) grew
+    the heap, and each growth cost a full garbage collection. Every output
+    reads the HTML from then on, so the tokens are let go: kept, a report's
+    ~1 500 tokens were scanned by every later collection of the build (0.2 s
+    of collections at 100 reports)."""
     if "html" not in parsed.env:
-        mark_library(library, labels)
+        mark_library(library, labels)  # which anchors every report shows, before any cross-reference
+        mark_report(library, parsed, labels)
         parsed.env["xrefs"] = xrefs_for(library, parsed, labels)
         parsed.env["labels"] = labels
         parsed.env["html"] = md.renderer.render(parsed.tokens, md.options, parsed.env)
+        parsed.tokens = []
     return parsed.env["html"]

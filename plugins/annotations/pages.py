@@ -55,8 +55,14 @@ class AnnotationPagesGenerator(Generator):
         for thread in data["threads"]:
             write(f"threads/{thread['id']}.html", "thread", thread=thread)
         write("indicators.html", "indicators")
+        # each term's popover is the same in every report: encoded once, not once per report
+        popovers = {t["id"]: popover_entry(t) for t in data["terms"]}
+        in_report: dict[str, list[dict]] = {slug: [] for slug in self.library.slugs}
+        for term in data["terms"]:
+            for slug in term["reports"]:
+                in_report[slug].append(term)
         for slug in self.library.slugs:
-            write_terms_data(Path(self.output_path) / slug / TERMS_DATA, [t for t in data["terms"] if slug in t["reports"]])
+            write_terms_data(Path(self.output_path) / slug / TERMS_DATA, in_report[slug], popovers)
 
 
 TERMS_DATA = "terms-data.js"  # beside each report page: the popovers of the terms in it
@@ -66,18 +72,31 @@ POPOVER_FIELDS = ("term", "pinyin", "english", "short", "definition_html", "url"
 POPOVER_FROM = {"definition_html": "definition_plain_html"}
 
 
-def terms_data_js(terms: list[dict]) -> str:
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def popover_entry(term: dict) -> str:
+    """One term's entry in window.TERMS, `"<id>":{…popover data}`, as compact JSON."""
+    data = {k: term.get(POPOVER_FROM.get(k, k), term.get(k, "")) for k in POPOVER_FIELDS}
+    return f"{_compact(term['id'])}:{_compact(data)}"
+
+
+def terms_data_js(terms: list[dict], popovers: dict[str, str] | None = None) -> str:
     """What a report's popovers show, as a script that sets `window.TERMS`:
     loaded with <script src>, so it works from file:// (no fetch). Only terms
-    that occur in that report; `<` escaped so the data can never close a tag."""
-    data = {t["id"]: {k: t.get(POPOVER_FROM.get(k, k), t.get(k, "")) for k in POPOVER_FIELDS} for t in terms}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
+    that occur in that report; `<` escaped so the data can never close a tag.
+    `popovers`: popover_entry by term id, made once for every report. The object
+    is written as json.dumps(sort_keys=True) writes it, keys in sorted order."""
+    entries = {t["id"]: (popovers or {}).get(t["id"]) or popover_entry(t) for t in terms}
+    text = "{" + ",".join(entries[key] for key in sorted(entries)) + "}"
+    text = text.replace("<", "\\u003c")
     return f"window.TERMS = {text};\n"
 
 
-def write_terms_data(path: Path, terms: list[dict]) -> None:
+def write_terms_data(path: Path, terms: list[dict], popovers: dict[str, str] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(terms_data_js(terms), encoding="utf-8")
+    path.write_text(terms_data_js(terms, popovers), encoding="utf-8")
 
 
 def _chart_function():

@@ -2,9 +2,14 @@
 character. Works on the markdown-it inline token stream: text tokens are split
 at range edges, open/close tokens are inserted, and a range that would cross a
 `<strong>` edge is split into pieces (spans) or dropped (links: a link is never
-cut in two). Partly overlapping ranges are resolved by priority."""
+cut in two). Partly overlapping ranges are resolved by priority.
+
+Two steps: choose() decides what is kept, from the block's formatting edges
+alone (mark.py asks it which anchors every report can show before it marks
+any report); wrap() makes the tokens."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -47,93 +52,101 @@ def choose(ranges: list[Range], edges: set[int]) -> list[Range]:
     the edges of spans kept before it, so two overlapping quotes both show;
     a link that would be cut, or would hold or sit in another link, is dropped."""
     kept: list[Range] = []
+    span_edges: set[int] = set()  # where the spans kept so far start and end
     for candidate in sorted(ranges, key=lambda r: (-r.priority, r.start, -(r.end - r.start))):
-        cut_at = set(edges)
-        if candidate.splittable:
-            cut_at |= {p for other in kept if other.splittable for p in (other.start, other.end)}
-        cuts = sorted(e for e in cut_at if candidate.start < e < candidate.end)
+        start, end = candidate.start, candidate.end
+        cut_at = edges | span_edges if candidate.splittable else edges
+        cuts = sorted(e for e in cut_at if start < e < end)
         if cuts and not candidate.splittable:
             continue
-        bounds = [candidate.start, *cuts, candidate.end]
+        bounds = [start, *cuts, end]
         pieces = list(zip(bounds, bounds[1:]))
-        if all(_fits(Range(a, b, candidate.tag, {}, 0), kept) for a, b in pieces):
+        if all(_fits(a, b, candidate.tag, kept) for a, b in pieces):
             candidate.pieces = pieces
             kept.append(candidate)
+            if candidate.splittable:
+                span_edges.update((start, end))
     return kept
 
 
-def _fits(piece: Range, kept: list[Range]) -> bool:
+def _fits(start: int, end: int, tag: str, kept: list[Range]) -> bool:
+    """A piece [start, end) nests with every piece kept (and no link holds a link)."""
     for other in kept:
         for a, b in other.pieces:
-            if not (piece.start < b and a < piece.end):
+            if not (start < b and a < end):
                 continue
-            nested = (a <= piece.start and piece.end <= b) or (piece.start <= a and b <= piece.end)
-            if not nested or (piece.tag == "a" and other.tag == "a"):
+            nested = (a <= start and end <= b) or (start <= a and b <= end)
+            if not nested or (tag == "a" and other.tag == "a"):
                 return False
     return True
 
 
-def apply(children: list[Token], ranges: list[Range]) -> tuple[list[Token], list[Range]]:
-    texts, edges = _edges(children)
-    kept = choose(ranges, edges)
+def formatting_edges(children: list[Token]) -> set[int]:
+    """Where formatting opens or closes in a block's text: what choose() cuts at."""
+    return _edges(children)[1]
+
+
+def wrap(children: list[Token], kept: list[Range]) -> list[Token]:
+    """The inline tokens with the kept ranges (choose()) wrapped in."""
     if not kept:
-        return children, []
+        return children
+    texts, _formatting = _edges(children)
     opens: dict[int, list[tuple[int, Range, int]]] = {}
     closes: dict[int, list[tuple[int, Range, int]]] = {}
     for r in kept:
         for n, (a, b) in enumerate(r.pieces):
             opens.setdefault(a, []).append((b, r, n))
             closes.setdefault(b, []).append((a, r, n))
-    cut_points = set(opens) | set(closes)
-
-    def open_token(r: Range, n: int) -> Token:
-        token = Token(f"annotation_{r.tag}_open", r.tag, 1)
-        for name, value in r.attrs.items():
-            if n and name == "id":
-                continue  # only the first piece carries the id
-            token.attrSet(name, value)
-        return token
+    # at each offset: close inner (shorter, later-opened) first, then open outer (longer) first
+    for here in closes.values():
+        if len(here) > 1:  # most offsets hold one edge: nothing to sort
+            here.sort(key=lambda x: -x[0])
+    for here in opens.values():
+        if len(here) > 1:
+            here.sort(key=lambda x: (-x[0], -x[1].priority))
+    cut_points = sorted(set(opens) | set(closes))  # each text token takes its own by bisection
 
     def emit_at(offset: int, out: list[Token]) -> None:
-        # close inner (shorter, later-opened) first, then open outer (longer) first
-        for _a, r, _n in sorted(closes.get(offset, []), key=lambda x: -x[0]):
+        for _a, r, _n in closes.get(offset, ()):
             out.append(Token(f"annotation_{r.tag}_close", r.tag, -1))
-        for _b, r, n in sorted(opens.get(offset, []), key=lambda x: (-x[0], -x[1].priority)):
-            out.append(open_token(r, n))
+        for _b, r, n in opens.get(offset, ()):
+            # only the first piece carries the id
+            attrs = {name: value for name, value in r.attrs.items() if not (n and name == "id")} if n else dict(r.attrs)
+            out.append(Token(f"annotation_{r.tag}_open", r.tag, 1, attrs=attrs))
 
     out: list[Token] = []
     text_at = {index: (start, end) for index, start, end in texts}
     done: set[int] = set()
     for index, token in enumerate(children):
-        if index not in text_at:
+        span = text_at.get(index)
+        if span is None:
             out.append(token)
             continue
-        start, end = text_at[index]
-        points = sorted(p for p in cut_points if start <= p <= end)
+        start, end = span
+        points = cut_points[bisect_left(cut_points, start):bisect_right(cut_points, end)]
+        if not points:
+            out.append(token)
+            continue
         if token.type == "code_inline":
-            for p in points:
-                if p == start and p not in done:
-                    emit_at(p, out)
-                    done.add(p)
+            if points[0] == start and start not in done:
+                emit_at(start, out)
+                done.add(start)
             out.append(token)
             continue
         previous = start
         for p in points:
             if p > previous:
-                piece = Token("text", "", 0)
-                piece.content = token.content[previous - start:p - start]
-                out.append(piece)
+                out.append(Token("text", "", 0, content=token.content[previous - start:p - start]))
                 previous = p
             if p not in done and not (p == end and p != start and _more_text_follows(text_at, index, p)):
                 emit_at(p, out)
                 done.add(p)
         if previous < end:
-            piece = Token("text", "", 0)
-            piece.content = token.content[previous - start:]
-            out.append(piece)
-    for p in sorted(cut_points - done):
-        emit_at(p, out)
-    return out, kept
+            out.append(Token("text", "", 0, content=token.content[previous - start:]))
+    for p in cut_points:
+        if p not in done:
+            emit_at(p, out)
+    return out
 
 
 def _more_text_follows(text_at: dict, index: int, offset: int) -> bool:

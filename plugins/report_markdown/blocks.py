@@ -136,6 +136,16 @@ def block_ids(state: StateCore) -> None:
     _wrap_sections(state)
 
 
+def table_of_contents(blocks: list[dict]) -> dict:
+    """What a report page's table of contents lists: the region headings, and
+    each part heading with its section headings. Made here once, not by the
+    template, which filtered the headings again for every part."""
+    headings = [b for b in blocks if b["kind"] == "heading"]
+    parts = [{"heading": h, "sections": [s for s in headings if s["level"] == 3 and s["part"] == h["part"]]}
+             for h in headings if h["level"] == 2 and not h["region"]]
+    return {"regions": [h for h in headings if h["region"]], "parts": parts}
+
+
 def block_opener(tokens: list[Token], idx: int) -> Token:
     """The heading_open/paragraph_open that tokens[idx] closes: walk back by
     index (as mdit-py-plugins' _find_opening does), never copying the list."""

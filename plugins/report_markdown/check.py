@@ -50,7 +50,7 @@ def check_page(path: Path, shown: str, settings: dict) -> list[Problem]:
 def check_report_text(parsed) -> list[Problem]:
     """Block ids unique; the blocks together are the source, character for character."""
     report = parsed.report
-    if not parsed.tokens or not report.source_path.is_file():
+    if not parsed.has_markdown or not report.source_path.is_file():
         return []  # reported by reports.config (missing report.md or source)
     shown = _shown(report.markdown_path)
     problems = []

@@ -17,6 +17,7 @@ from pelican.readers import BaseReader
 
 from input_files import MAX_CONTENT_BYTES, read_text
 
+from .blocks import table_of_contents
 from .front_matter import ContentError, split_front_matter
 from .parser import build_parser
 
@@ -63,7 +64,7 @@ def read_report(settings: dict, slug: str) -> tuple[str, dict]:
     view = parsed.report.view()
     return html, {"title": view["title"], "slug": slug, "save_as": parsed.report.url, "url": parsed.report.url,
                   "template": "report", "lang": "zh-cn", "summary": view.get("summary", ""),
-                  "report": view, "blocks": parsed.blocks}
+                  "report": view, "blocks": parsed.blocks, "toc": table_of_contents(parsed.blocks)}
 
 
 def add_reader(readers) -> None:

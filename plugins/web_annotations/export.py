@@ -1,8 +1,8 @@
 """A report's annotations as a W3C Web Annotation collection (JSON-LD).
 
 One annotation per term occurrence and per thread anchor in the report, taken
-from the resolve phase (library.term_hits, library.anchors: never searched
-again). Each targets the report page's canonical URL with a TextQuoteSelector
+from the resolve phase (library.hits_by_report, library.anchors_by_report:
+never searched again). Each targets the report page's canonical URL with a TextQuoteSelector
 and a TextPositionSelector over the report's text (text.py defines it). The
 body of a term occurrence (motivation `describing`) is its definition, its
 page, its sources and its review date; the body of an anchor (motivation
@@ -75,30 +75,31 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
         return at + start, at + end, {"source": source, "selector": [
             quote_selector(text, at + start, at + end), position_selector(at + start, at + end)]}
 
-    for term_id, hits in library.term_hits.items():
+    for term_id in library.term_hits:
+        mine = library.hits_by_report.get((slug, term_id))
+        if not mine:
+            continue
         term = terms.get(term_id)
-        mine = [h for h in hits if h.report == slug]
+        # one body for all of the term's occurrences: the same JSON, made once per term
+        body = [_textual(term.get("definition", ""), "describing", term.get("reviewed")),
+                _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)]
         for n, hit in enumerate(mine, 1):
             start, end, aim = target(hit.block, hit.start, hit.end)
-            body = [_textual(term.get("definition", ""), "describing", term.get("reviewed")),
-                    _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)]
             items.append((start, end, {"id": f"{own}#term-{term_id}-{n}", "type": "Annotation",
                                        "motivation": "describing", "body": body, "target": aim}))
-    for thread_id, anchors in library.anchors.items():
+    for anchor in library.anchors_by_report.get(slug, []):
+        thread_id = anchor.thread
         thread = threads.get(thread_id, {})
-        for anchor in anchors:
-            if anchor.place.report != slug:
-                continue
-            place = anchor.place
-            start, end, aim = target(place.block, place.start, place.end)
-            body = [_page(f"{root}threads/{thread_id}.html", thread.get("title", thread_id), "linking")]
-            if thread.get("reviewed"):
-                body[0]["modified"] = _datetime(thread["reviewed"])
-            if anchor.note:
-                body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
-            body += _sources(thread)
-            items.append((start, end, {"id": f"{own}#thread-{anchor.id}", "type": "Annotation",
-                                       "motivation": "linking", "body": body, "target": aim}))
+        place = anchor.place
+        start, end, aim = target(place.block, place.start, place.end)
+        body = [_page(f"{root}threads/{thread_id}.html", thread.get("title", thread_id), "linking")]
+        if thread.get("reviewed"):
+            body[0]["modified"] = _datetime(thread["reviewed"])
+        if anchor.note:
+            body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
+        body += _sources(thread)
+        items.append((start, end, {"id": f"{own}#thread-{anchor.id}", "type": "Annotation",
+                                   "motivation": "linking", "body": body, "target": aim}))
     annotations = [a for _s, _e, a in sorted(items, key=lambda item: (item[0], item[1], item[2]["id"]))]
     for annotation in annotations:
         if creator:

@@ -27,11 +27,15 @@ def position_selector(start: int, end: int) -> dict:
 
 def quote_matches(text: str, exact: str, prefix: str = "", suffix: str = "") -> list[int]:
     """Every start of `exact` in `text` with `prefix` right before it and `suffix` right after."""
-    found, at = [], text.find(exact)
-    while at >= 0 and exact:
-        if text.startswith(suffix, at + len(exact)) and text[:at].endswith(prefix):
-            found.append(at)
-        at = text.find(exact, at + 1)
+    if not exact:
+        return []
+    # the three together: a common word's every occurrence was tried, each one
+    # a call (0.17 s of str.find for the exports of 100 reports)
+    needle = prefix + exact + suffix
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at + len(prefix))
+        at = text.find(needle, at + 1)
     return found
 
 
