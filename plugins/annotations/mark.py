@@ -49,7 +49,9 @@ def _term_ranges(library, parsed) -> dict[str, list[ranges.Range]]:
     “创新+制造”“品牌+制造”) is marked, not only the first one read."""
     marked: dict[str, list[ranges.Range]] = {}
     for term in library.annotations.terms:
-        hits = library.hits_by_report.get((parsed.slug, term.get("id")), [])
+        hits = library.hits_by_report.get((parsed.slug, term.get("id")))
+        if not hits:  # most terms stand in a few reports only
+            continue
         policy = term.get("mark", "first-per-section")
         chosen = set(term.get("occurrences") or [])
         seen_sections: set[tuple[str, str]] = set()
