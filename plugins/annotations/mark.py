@@ -126,6 +126,8 @@ def mark_library(library, labels: dict) -> Marked:
         return library.marked
     result = Marked()
     for parsed in library.reports:
+        if parsed.slug not in library.anchors_by_report:
+            continue  # no anchor: its tokens need no walk
         for index, items in _by_block(parsed, _anchor_ranges(library, parsed)):
             kept = ranges.choose(items, ranges.formatting_edges(parsed.tokens[index].children or []))
             result.anchors |= {r.key[1] for r in kept}
