@@ -241,7 +241,7 @@ def xrefs_plugin(md: MarkdownIt) -> None:
 def marks_plugin(md: MarkdownIt) -> None:
     """Render the marks' tags (ranges.py's annotation_* tokens) as markdown-it's
     renderToken does, each distinct opening tag escaped once: the same term link
-    stands a few times in every report (a third of a report's render time)."""
+    stands a few times in every report (a quarter of a report's render time)."""
     opening: dict[tuple, str] = {}
 
     def render_open(self, tokens, idx, options, env) -> str:
