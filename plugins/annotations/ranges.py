@@ -111,7 +111,7 @@ def wrap(children: list[Token], kept: list[Range]) -> list[Token]:
             out.append(Token(f"annotation_{r.tag}_close", r.tag, -1))
         for _b, r, n in opens.get(offset, ()):
             # only the first piece carries the id
-            attrs = {name: value for name, value in r.attrs.items() if not (n and name == "id")} if n else dict(r.attrs)
+            attrs = {name: value for name, value in r.attrs.items() if name != "id"} if n else dict(r.attrs)
             out.append(Token(f"annotation_{r.tag}_open", r.tag, 1, attrs=attrs))
 
     out: list[Token] = []
