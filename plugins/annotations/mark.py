@@ -25,6 +25,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+import warm
 from report_markdown.blocks import block_opener
 
 from . import ranges
@@ -128,19 +129,34 @@ def mark_library(library, labels: dict) -> Marked:
     for parsed in library.reports:
         if parsed.slug not in library.anchors_by_report:
             continue  # no anchor: its tokens need no walk
-        for index, items in _by_block(parsed, _anchor_ranges(library, parsed)):
-            kept = ranges.choose(items, ranges.formatting_edges(parsed.tokens[index].children or []))
-            result.anchors |= {r.key[1] for r in kept}
+        anchors = _anchor_ranges(library, parsed)
+
+        def shown(parsed=parsed, anchors=anchors) -> set[str]:
+            found: set[str] = set()
+            for index, items in _by_block(parsed, anchors):
+                kept = ranges.choose(items, ranges.formatting_edges(parsed.tokens[index].children or []))
+                found |= {r.key[1] for r in kept}
+            return found
+
+        # decided by the tokens and the anchors' ranges only (kept by a warm build, warm.py)
+        key = (parsed.key, repr(sorted(anchors.items())))
+        result.anchors |= warm.kept("anchors-shown", parsed.slug, key, shown)
     library.marked = result
     return result
 
 
-def mark_report(library, parsed, labels: dict) -> None:
-    """Wrap a report's terms, anchors and values in its tokens."""
+def _wanted(library, parsed, labels: dict) -> dict[str, list[ranges.Range]]:
+    """The terms, anchors and values to wrap in a report, by block."""
     wanted: dict[str, list[ranges.Range]] = {}
     for found in (_term_ranges(library, parsed), _anchor_ranges(library, parsed), _value_ranges(library, parsed, labels)):
         for block, items in found.items():
             wanted.setdefault(block, []).extend(items)
+    return wanted
+
+
+def mark_report(library, parsed, labels: dict, wanted: dict[str, list[ranges.Range]] | None = None) -> None:
+    """Wrap a report's terms, anchors and values in its tokens."""
+    wanted = _wanted(library, parsed, labels) if wanted is None else wanted
     for index, items in _by_block(parsed, wanted):
         inline = parsed.tokens[index]
         children = inline.children or []
@@ -270,9 +286,18 @@ def report_html(library, parsed, md: MarkdownIt, labels: dict) -> str:
     of collections at 100 reports)."""
     if "html" not in parsed.env:
         mark_library(library, labels)  # which anchors every report shows, before any cross-reference
-        mark_report(library, parsed, labels)
+        wanted = _wanted(library, parsed, labels)
         parsed.env["xrefs"] = xrefs_for(library, parsed, labels)
         parsed.env["labels"] = labels
-        parsed.env["html"] = md.renderer.render(parsed.tokens, md.options, parsed.env)
+
+        def render() -> str:
+            mark_report(library, parsed, labels, wanted)
+            return md.renderer.render(parsed.tokens, md.options, parsed.env)
+
+        # The HTML is made of the tokens (the parse's key), the marks, the
+        # cross-references and the labels, and of nothing else: with the same
+        # four, serve's warm process keeps the HTML of its last build (warm.py).
+        key = (parsed.key, repr(sorted(wanted.items())), repr(parsed.env["xrefs"]), repr(labels))
+        parsed.env["html"] = warm.kept("report-html", parsed.slug, key, render)
         parsed.tokens = []
     return parsed.env["html"]

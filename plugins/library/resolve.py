@@ -38,11 +38,23 @@ class Place:
 @dataclass
 class ParsedReport:
     report: Report
-    tokens: list = field(default_factory=list)  # released once rendered (annotations/mark.py)
     has_markdown: bool = False  # report.md was read and held some Markdown
     env: dict = field(default_factory=dict)
     blocks: list[dict] = field(default_factory=list)
     by_id: dict[str, dict] = field(default_factory=dict)
+    key: tuple = ()  # what the parse depends on: the outputs made from it name it in their keys (warm.py)
+    _tokens: list | None = None  # released once rendered (annotations/mark.py)
+    _parse: object = None  # makes the tokens again, when a warm build kept the blocks only
+
+    @property
+    def tokens(self) -> list:
+        if self._tokens is None:
+            self._tokens = self._parse() if self._parse is not None else []
+        return self._tokens
+
+    @tokens.setter
+    def tokens(self, tokens: list) -> None:
+        self._tokens = tokens
 
     @property
     def slug(self) -> str:
@@ -123,16 +135,33 @@ def format_number(value) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def parse_report(report: Report, md) -> ParsedReport:
-    """One parse: tokens (marked and rendered later) and the blocks they hold."""
+def parse_report(report: Report, md, parser_key: tuple = ()) -> ParsedReport:
+    """One parse: tokens (marked and rendered later) and the blocks they hold.
+    A warm build (`serve`) keeps the blocks of a report.md that did not change,
+    and parses it again only if its tokens are asked for (plugins/warm.py)."""
+    import warm
+
     parsed = ParsedReport(report)
     if not report.markdown_path.is_file():
         return parsed
-    parsed.env = {"source_path": str(report.markdown_path), "is_report": True, "report": report.slug}
-    parsed.tokens = md.parse(report.markdown_path.read_text(encoding="utf-8"), parsed.env)
-    parsed.has_markdown = bool(parsed.tokens)
-    parsed.blocks = parsed.env.get("blocks", [])
+    base_env = {"source_path": str(report.markdown_path), "is_report": True, "report": report.slug}
+    path = report.markdown_path
+
+    def parse() -> list:
+        return md.parse(path.read_text(encoding="utf-8"), dict(base_env))
+
+    def first_parse() -> tuple:
+        env = dict(base_env)
+        tokens = md.parse(path.read_text(encoding="utf-8"), env)
+        parsed.tokens = tokens
+        return env, bool(tokens)
+
+    parsed.key = (warm.file_key(path), report.slug, parser_key)
+    env, parsed.has_markdown = warm.kept("parse", str(path), parsed.key, first_parse)
+    parsed.env = dict(env)  # outputs add to it (the html): not to the kept one
+    parsed.blocks = env.get("blocks", [])
     parsed.by_id = {b["id"]: b for b in parsed.blocks}
+    parsed._parse = parse
     return parsed
 
 
@@ -382,7 +411,7 @@ def _resolve(settings: dict) -> Library:
 
     parsed = []
     for report in reports:
-        parsed.append(parse_report(report, md))
+        parsed.append(parse_report(report, md, tuple(settings.get("MARKDOWN_IT_PLUGINS") or ())))
         count("reports parsed", len(parsed), len(reports))
     from annotations.well_formed import resolvable
 
