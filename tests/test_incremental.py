@@ -107,7 +107,7 @@ def rewrite(path: Path, old: str, new: str) -> None:
 # must not make again, what it must make again)
 EDITS = {
     "a term's definition": ("annotations/terms/rcep.yml", "definition: |\n  ", "definition: |\n  新的一句。[推断]",
-                            {"parse", "report-html", "anchors-shown"}, set()),
+                            {"parse", "report-html", "anchors-shown"}, {"export"}),
     "a term's forms": ("annotations/terms/rcep.yml", "match:\n", "match:\n  - 高水平开放\n",
                        {"parse", "anchors-shown"}, {"report-html"}),
     "a thread's title": ("annotations/threads/rd-across-reports.yml", "title: ", "title: 新",
@@ -119,7 +119,7 @@ EDITS = {
     "a thread's anchors": ("annotations/threads/rd-across-reports.yml", "indicators:",
                            "  - report: taizhou-2022\n    quote: 数字经济核心产业增加值年均增长15.1%\n    note: 五年回顾。\nindicators:",
                            {"parse"}, {"report-html", "anchors-shown"}),
-    "a label": ("labels.yml", "thread: ", "thread: 新", {"parse", "anchors-shown"}, {"report-html"}),
+    "a label": ("labels.yml", "thread: ", "thread: 新", {"parse", "anchors-shown", "export"}, {"report-html"}),
 }
 
 

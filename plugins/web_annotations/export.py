@@ -121,22 +121,41 @@ def dumps(collection: dict) -> bytes:
     return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-_cache: dict[tuple, bytes] = {}
+def _digests(library) -> dict[tuple[str, str], str]:
+    """Each term's and thread's data as one string, once per library (export keys)."""
+    if getattr(library, "export_digests", None) is None:
+        library.export_digests = {
+            (kind, item["id"]): json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+            for kind in ("terms", "threads") for item in getattr(library.annotations, kind)
+            if isinstance(item.get("id"), str)}
+    return library.export_digests
+
+
+def export_key(library, slug: str, site_url: str, site_name: str) -> tuple:
+    """Everything report_collection reads for one report: its text (the parse's
+    key), title and URL, its term hits with their terms' data, its anchors with
+    their threads' data. An edit to a term that the report does not hold
+    leaves its export as it was (serve's warm process keeps it, warm.py)."""
+    parsed = library.report(slug)
+    digests = _digests(library)
+    hits = tuple((term_id, tuple(mine), digests.get(("terms", term_id)))
+                 for term_id in library.term_hits if (mine := library.hits_by_report.get((slug, term_id))))
+    anchors = tuple((a.id, a.place, a.note, digests.get(("threads", a.thread)))
+                    for a in library.anchors_by_report.get(slug, []))
+    return parsed.key, parsed.report.url, parsed.report.title, site_url, site_name, hits, anchors
 
 
 def export_bytes(settings: dict, slug: str) -> bytes:
     """The export of one report for this build's settings, made once per
     library (the generator writes it; the PDF attaches the same bytes)."""
+    import warm
     from library.resolve import resolve
 
     library = resolve(settings)
-    site_url = site_root(settings)
-    key = (id(library), slug, site_url)
-    if key not in _cache:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = dumps(report_collection(library, slug, site_url, settings.get("SITENAME", "")))
-    return _cache[key]
+    site_url, site_name = site_root(settings), settings.get("SITENAME", "")
+    key = export_key(library, slug, site_url, site_name)
+    return warm.kept("export", f"{slug} {site_url}", key,
+                     lambda: dumps(report_collection(library, slug, site_url, site_name)))
 
 
 def site_root(settings: dict) -> str:
