@@ -378,17 +378,22 @@ def resolve(settings: dict) -> Library:
     key = _signature(settings)
     if key not in _cache:
         _cache.clear()
-        with _no_collections():
+        with _long_lived():
             _cache[key] = _resolve(settings)
     return _cache[key]
 
 
 @contextmanager
-def _no_collections() -> Iterator[None]:
-    """Automatic garbage collection paused: resolving makes the library, objects
-    that all live on (the tokens of every report), and the collector ran a
-    full collection at each quarter of growth: 0.13 s of 0.5 s of collections
-    in a 100-report build. One collection follows instead."""
+def _long_lived() -> Iterator[None]:
+    """The library is made of objects that live as long as it is cached (the
+    tokens of every report, until rendered): the garbage collector is paused
+    while they are made, where it ran a full collection at each quarter of
+    growth, and they are then left out of every later collection (frozen),
+    where each full collection scanned them all again. Collections in a
+    100-report build: 0.5 s; paused, 0.4 s; frozen too, 0.16 s. The objects
+    frozen before go back to the collector first: the library they belonged
+    to is being replaced (`serve` rebuilds in one process)."""
+    gc.unfreeze()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -396,6 +401,7 @@ def _no_collections() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+    gc.freeze()
 
 
 def _resolve(settings: dict) -> Library:
