@@ -87,14 +87,17 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
     collector = ErrorCollector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
+    import beside
+
     try:
         Pelican(settings).run()
     except Exception as error:  # a plugin that raises: report it like a logged error
         collector.errors.append(describe_exception(error))
     finally:
+        errors = beside.join()  # what the forked writers sent back; none left writing into the folder
         root_logger.removeHandler(collector)
         progress.done()
-    return collector.errors
+    return collector.errors + errors
 
 
 def build(output: Path, overrides: dict | None = None, quiet: bool = False) -> int:

@@ -19,6 +19,11 @@ _state = {"open": False, "last": 0.0}
 REDRAW_SECONDS = 0.05  # a counter redrawn at most 20 times a second
 
 
+def silence() -> None:
+    """No progress from this process (a forked helper: plugins/beside.py)."""
+    os.environ[ENV] = "0"
+
+
 def enabled() -> bool:
     setting = os.environ.get(ENV, "")
     if setting in ("0", "1"):

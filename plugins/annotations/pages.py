@@ -42,6 +42,12 @@ class AnnotationPagesGenerator(Generator):
         }
 
     def generate_output(self, writer) -> None:
+        # on the other core, while the report pages, search and exports are written
+        from beside import run_beside
+
+        run_beside("the annotation pages", lambda: self._write_pages(writer))
+
+    def _write_pages(self, writer) -> None:
         data = self.context["annotations"]
         relative = self.settings.get("RELATIVE_URLS", True)
 

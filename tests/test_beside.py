@@ -1,0 +1,61 @@
+"""The annotation pages are written by a forked process beside the build
+(plugins/beside.py): what it writes is there when the build publishes, and
+whatever goes wrong in it fails the build as it would have in place."""
+from __future__ import annotations
+
+import logging
+import os
+
+import beside
+from conftest import run_main
+
+
+def test_the_child_writes_while_the_parent_goes_on_and_join_waits(tmp_path):
+    read, write = os.pipe()
+
+    def work() -> None:
+        os.read(read, 1)  # until the parent has gone on past run_beside
+        (tmp_path / "page.html").write_text("written", encoding="utf-8")
+
+    beside.run_beside("pages", work)
+    assert not (tmp_path / "page.html").exists()
+    os.write(write, b"x")
+    assert beside.join() == []
+    assert (tmp_path / "page.html").read_text(encoding="utf-8") == "written"
+
+
+def test_an_exception_in_the_child_is_a_bug_with_its_traceback():
+    def work() -> None:
+        raise ValueError("broken template data")
+
+    beside.run_beside("pages", work)
+    [error] = beside.join()
+    assert error.is_bug and "ValueError: broken template data" in error.message
+    assert "in work" in error.traceback
+
+
+def test_an_error_logged_in_the_child_comes_back():
+    beside.run_beside("pages", lambda: logging.getLogger("pelican.writers").error("Could not write page"))
+    assert [e.message for e in beside.join()] == ["Could not write page"]
+
+
+def test_a_child_that_dies_is_reported():
+    beside.run_beside("the annotation pages", lambda: os._exit(3))
+    [error] = beside.join()
+    assert "the annotation pages" in error.message and "ended unexpectedly" in error.message
+
+
+def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
+    from annotations import pages
+
+    output = tmp_path / "output"
+    assert run_main("build", "--no-pdf", "--output", str(output)).returncode == 0
+    before = (output / "glossary.html").read_bytes()
+
+    def broken(self, writer) -> None:
+        raise KeyError("term")
+
+    monkeypatch.setattr(pages.AnnotationPagesGenerator, "_write_pages", broken)
+    result = run_main("build", "--no-pdf", "--output", str(output))
+    assert result.returncode == 1 and "KeyError" in result.stderr and "bug" in result.stderr
+    assert (output / "glossary.html").read_bytes() == before
