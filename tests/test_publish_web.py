@@ -417,3 +417,21 @@ def test_no_worker_in_a_local_build_for_file_urls(open_page, quick_site):
     page.wait_for_load_state("load")
     assert page.evaluate("() => document.documentElement.getAttribute('data-offline')") is None
     assert page.errors == []
+
+
+def test_a_log_started_early_is_the_one_read_and_a_stale_one_is_replaced(tmp_path):
+    from annotation_history import git_log
+
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    git(folder, "init", "-q")
+    (folder / "a.yml").write_text("id: a\n", encoding="utf-8")
+    git(folder, "add", "a.yml")
+    git(folder, "commit", "-q", "-m", "first")
+    git_log.start(folder)  # a build that stopped before it read the log
+    (folder / "b.yml").write_text("id: b\n", encoding="utf-8")
+    git(folder, "add", "b.yml")
+    git(folder, "commit", "-q", "-m", "second")
+    git_log.start(folder)  # the next build
+    assert set(git_log.file_revisions(folder)) == {"a.yml", "b.yml"}
+    assert not git_log._started

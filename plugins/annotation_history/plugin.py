@@ -98,6 +98,15 @@ def get_generators(pelican) -> type:
     return HistoryGenerator
 
 
+def start_git_log(pelican) -> None:
+    """initialized: the history is read by git while the build reads the reports."""
+    from .git_log import start
+
+    start(Path(pelican.settings.get("ANNOTATIONS_PATH", "annotations")))
+
+
 def register() -> None:
-    # get_generators: after the annotation pages' generator, before any page is written
+    # initialized: start `git log` early; get_generators: after the annotation
+    # pages' generator, before any page is written
+    signals.initialized.connect(start_git_log)
     signals.get_generators.connect(get_generators)
