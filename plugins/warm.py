@@ -48,15 +48,25 @@ def one_build() -> Iterator[None]:
         yield
         return
     _asked = set()
+    _this_build.clear()
     try:
         yield
     finally:
+        _this_build.clear()
         _last_asked.clear()
         _last_asked.update(_asked)
         _asked = None
 
 
 _last_asked: set[tuple[str, str]] = set()
+_this_build: dict[str, dict] = {}
+
+
+def this_build(name: str) -> dict | None:
+    """A dict that lives as long as the current build (None outside one): for
+    facts of the file system that one build may take as fixed, such as where
+    a folder's links lead (plugins/input_files.py asked for each file)."""
+    return None if _asked is None else _this_build.setdefault(name, {})
 
 
 def done() -> None:

@@ -7,6 +7,7 @@ run. Dates are kept as the strings the editor wrote.
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +63,15 @@ _cache: dict[tuple, Annotations] = {}
 
 
 def _signature(root: Path) -> tuple:
-    files = sorted(p for p in root.rglob("*.y*ml") if p.is_file())
-    return (str(root.resolve()),) + tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    found = []
+    for path in root.rglob("*.y*ml"):
+        try:
+            info = path.stat()  # one stat a file
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found.append((str(path), info.st_mtime_ns, info.st_size))
+    return (str(root.resolve()),) + tuple(sorted(found))
 
 
 def load_annotations(settings: dict) -> Annotations:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,9 +365,16 @@ def _signature(settings: dict) -> tuple:
 
 
 def _stat_files(roots: list[Path]) -> tuple:
-    files = sorted(p for root in roots if root.exists() for p in ([root] if root.is_file() else root.rglob("*"))
-                   if p.is_file())
-    return tuple(str(r.resolve()) for r in roots) + tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    found = []
+    for root in roots:
+        for path in ([root] if root.is_file() else root.rglob("*") if root.exists() else []):
+            try:
+                info = path.stat()  # one stat a file: is_file() and two stat() calls made three
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(str(r.resolve()) for r in roots) + tuple(sorted(found))
 
 
 def resolve(settings: dict) -> Library:
