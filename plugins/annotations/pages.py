@@ -41,11 +41,21 @@ class AnnotationPagesGenerator(Generator):
             "indicators": indicators,
         }
 
-    def generate_output(self, writer) -> None:
-        # on the other core, while the report pages, search and exports are written
+    def start_output(self) -> None:
+        """On the other core, as soon as every context is made (before Pelican
+        writes the report pages): the pages need nothing written after them."""
+        from pelican.writers import Writer
+
         from beside import run_beside
 
-        run_beside("the annotation pages", lambda: self._write_pages(writer))
+        self.started = True
+        run_beside("the annotation pages", lambda: self._write_pages(Writer(self.output_path, settings=self.settings)))
+
+    def generate_output(self, writer) -> None:
+        if not getattr(self, "started", False):
+            from beside import run_beside
+
+            run_beside("the annotation pages", lambda: self._write_pages(writer))
 
     def _write_pages(self, writer) -> None:
         data = self.context["annotations"]
