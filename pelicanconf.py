@@ -32,7 +32,10 @@ READERS = {"html": None, "rst": None}
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
                      # compiled templates kept between builds (one file per template, checked
                      # against its source): compiling them cost 0.16 s of every build (issue 12)
-                     "bytecode_cache": FileSystemBytecodeCache(str(_jinja_cache))}
+                     "bytecode_cache": FileSystemBytecodeCache(str(_jinja_cache)),
+                     # no stat of each template file on every page: Pelican makes new
+                     # environments for each build, so `serve` still sees an edited template
+                     "auto_reload": False}
 
 # Nothing blog-like: no feeds, archives, tags, authors or categories.
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None

@@ -8,9 +8,10 @@ key: a report's parse depends on its files, its marked HTML on its parse and
 on what the annotations place in it, and so on; tests/test_incremental.py
 holds every warm rebuild to a fresh build of the same files, byte for byte.
 
-After a build that succeeded (`one_build()`, then `done()`), the entries it
-did not ask for are dropped: what is kept is only what the current inputs
-can reuse. A failed build drops nothing (it may have stopped before asking).
+After a build that succeeded (`one_build()`, then `done()`), the entries of
+a kind it asked for under other names are dropped (a report removed): what is
+kept is only what the current inputs can reuse. A failed build drops nothing
+(it may have stopped before asking).
 """
 from __future__ import annotations
 
@@ -70,9 +71,13 @@ def this_build(name: str) -> dict | None:
 
 
 def done() -> None:
-    """The last build succeeded: drop what it did not ask for."""
+    """The last build succeeded: drop what it did not ask for, of the kinds it
+    asked for (a kind it did not ask for at all was served from a cache above
+    it, the resolved library, and is still current)."""
+    kinds = {kind for kind, _name in _last_asked}
     for slot in set(_kept) - _last_asked:
-        del _kept[slot]
+        if slot[0] in kinds:
+            del _kept[slot]
 
 
 def file_key(path) -> tuple:

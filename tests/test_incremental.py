@@ -62,8 +62,8 @@ def warm_library(tmp_path_factory):
     for path in [*annotations.glob("terms/*.yml"), *annotations.glob("threads/*.yml"), *annotations.glob("indicators/*.yml")]:
         if path.stem not in ("rcep", "rd-across-reports"):
             path.unlink()
-    labels = folder / "labels.yml"
-    shutil.copy(ROOT / "theme" / "labels.yml", labels)
+    shutil.copytree(ROOT / "theme", folder / "theme")
+    labels = folder / "theme" / "labels.yml"
     return content, annotations, labels
 
 
@@ -72,6 +72,7 @@ def in_process_build(output: Path, content: Path, annotations: Path, labels: Pat
     import build
 
     overrides = {"PATH": str(content), "ANNOTATIONS_PATH": str(annotations), "LABELS_PATH": str(labels),
+                 "THEME": str(labels.parent),
                  "PLUGINS": [p for p in build.load_settings()["PLUGINS"] if p != "report_pdf"]}
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -124,7 +125,9 @@ EDITS = {
     "a thread's anchors": ("annotations/threads/rd-across-reports.yml", "indicators:",
                            "  - report: taizhou-2022\n    quote: 数字经济核心产业增加值年均增长15.1%\n    note: 五年回顾。\nindicators:",
                            {"parse"}, {"report-html", "anchors-shown"}),
-    "a label": ("labels.yml", "thread: ", "thread: 新", {"parse", "anchors-shown", "export"}, {"report-html"}),
+    "a template": ("theme/templates/base.html", '<footer class="site-footer">', '<footer class="site-footer edited">',
+                   {"parse", "report-html", "anchors-shown", "export"}, set()),
+    "a label": ("theme/labels.yml", "thread: ", "thread: 新", {"parse", "anchors-shown", "export"}, {"report-html"}),
 }
 
 
@@ -146,3 +149,27 @@ def test_each_warm_rebuild_is_byte_identical_to_a_cold_build(warm_library, tmp_p
         differ = [f for f in warm_files if warm_files[f] != cold_files[f]]
         assert not differ, (name, differ[:5])
         assert not made & not_again and again <= made, (name, dict(warm.counts))
+
+
+def test_kept_by_key_and_dropped_when_a_good_build_asks_for_others():
+    import warm
+
+    warm.reset()
+    with warm.one_build():
+        warm.kept("report", "a", 1, lambda: "A1")
+        warm.kept("report", "b", 1, lambda: "B1")
+        warm.kept("report-html", "a", 1, lambda: "<p>")
+    warm.done()
+    with warm.one_build():
+        assert warm.kept("report", "a", 1, lambda: "made again") == "A1"  # same key: kept
+        assert warm.kept("report", "b", 2, lambda: "B2") == "B2"  # another key: made
+    warm.done()
+    assert ("report-html", "a") in warm._kept  # not asked for at all: served from above, still current
+    with warm.one_build():
+        warm.kept("report", "a", 1, lambda: "made again")
+    warm.done()
+    assert ("report", "b") not in warm._kept  # b's folder is gone
+    with warm.one_build():  # a build that fails (no done()): nothing dropped
+        warm.kept("report", "c", 1, lambda: "C")
+    assert ("report", "a") in warm._kept
+    warm.reset()
