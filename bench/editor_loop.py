@@ -249,7 +249,7 @@ def main() -> int:
           f" (median of {len(reloads)}; min {min(reloads):.2f}, max {max(reloads):.2f})")
     if not args.skip_pdf:
         before = cores_free()
-        pdf = pdf_figures(ours1)
+        pdf = pdf_figures(figures[1][0][0])
         after = cores_free()
         print(f"{'fresh Taizhou PDF (build − no-PDF)':34} {pdf['fresh']:8.2f}s")
         print(f"{'2 reports, PDFs rendered serially':34} {pdf['serial']:8.2f}s")
