@@ -41,21 +41,13 @@ class AnnotationPagesGenerator(Generator):
             "indicators": indicators,
         }
 
-    def start_output(self) -> None:
-        """On the other core, as soon as every context is made (before Pelican
-        writes the report pages): the pages need nothing written after them."""
-        from pelican.writers import Writer
-
+    def generate_output(self, writer) -> None:
+        # On the other core, while the parent writes what comes after (search,
+        # exports, feeds). Not earlier: the pages read context that plugins add
+        # up to here (the PDFs' facts, at all_generators_finalized).
         from beside import run_beside
 
-        self.started = True
-        run_beside("the annotation pages", lambda: self._write_pages(Writer(self.output_path, settings=self.settings)))
-
-    def generate_output(self, writer) -> None:
-        if not getattr(self, "started", False):
-            from beside import run_beside
-
-            run_beside("the annotation pages", lambda: self._write_pages(writer))
+        run_beside("the annotation pages", lambda: self._write_pages(writer))
 
     def _write_pages(self, writer) -> None:
         data = self.context["annotations"]

@@ -11,14 +11,6 @@ def get_generators(pelican):
     return AnnotationPagesGenerator
 
 
-def start_output(generators) -> None:
-    for generator in generators:
-        if isinstance(generator, AnnotationPagesGenerator):
-            generator.start_output()
-
-
 def register() -> None:
-    # get_generators: add the glossary, term, thread and indicator pages;
-    # all_generators_finalized: start writing them beside the build (pages.py)
+    # get_generators: add the glossary, term, thread and indicator pages
     signals.get_generators.connect(get_generators)
-    signals.all_generators_finalized.connect(start_output)
