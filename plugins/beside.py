@@ -2,10 +2,11 @@
 
 Writing the annotation pages (a page per term, thread and indicator, and
 each report's terms-data.js) needs nothing the rest of the build makes after
-them, and nothing of theirs is read again: `run_beside` forks, the child
-renders and writes them into the same (temporary) output folder while the
-parent writes the report pages, search and the exports, and `join` waits for
-the child before the build may publish. The child's logged errors and any
+them: `run_beside` forks, the child renders and writes them into the same
+(temporary) output folder while the parent writes search, the exports and
+the feed. `wait` waits for the child: whatever reads the written site calls
+it first (the sitemap, the service worker's hashes, at `finalized`); `join`
+(build.py) waits too, before the build may publish. The child's logged errors and any
 exception come back through a pipe as BuildErrors, so a failure there fails
 the build, with its traceback when it is our bug.
 
@@ -62,19 +63,30 @@ def _child(work: Callable[[], None], write: int) -> None:
             os._exit(0)  # no atexit, no flushing of the parent's buffers twice
 
 
-def join() -> list:
-    """Wait for every child; the BuildErrors they sent (one for a child that
-    died without a word)."""
+_errors: list = []  # what finished children sent, until join() hands it over
+
+
+def wait() -> None:
+    """Wait for every child. Whatever reads the written site (the sitemap, the
+    service worker's hashes, at `finalized`) calls this first: the pages are
+    not all there before."""
     from build_errors import BuildError
 
-    errors = []
     while _children:
         pid, read, what = _children.pop(0)
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
-            errors += pickle.loads(data)
+            _errors.extend(pickle.loads(data))
         except Exception:  # noqa: BLE001  (killed before it could say anything)
-            errors.append(BuildError(f"{what}: the process that wrote them ended unexpectedly"))
+            _errors.append(BuildError(f"{what}: the process that wrote them ended unexpectedly"))
+
+
+def join() -> list:
+    """Wait for every child; the BuildErrors they sent (one for a child that
+    died without a word)."""
+    wait()
+    errors = list(_errors)
+    _errors.clear()
     return errors

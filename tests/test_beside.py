@@ -59,3 +59,19 @@ def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(tmp_pa
     result = run_main("build", "--no-pdf", "--output", str(output))
     assert result.returncode == 1 and "KeyError" in result.stderr and "bug" in result.stderr
     assert (output / "glossary.html").read_bytes() == before
+
+
+def test_wait_lets_a_reader_of_the_site_see_every_page_and_keeps_the_errors_for_join(tmp_path):
+    read, write = os.pipe()
+
+    def work() -> None:
+        os.read(read, 1)
+        (tmp_path / "late.html").write_text("written", encoding="utf-8")
+        logging.getLogger("pelican.writers").error("one page failed")
+
+    beside.run_beside("pages", work)
+    os.write(write, b"x")
+    beside.wait()  # as web_publish's sitemap does, at finalized
+    assert (tmp_path / "late.html").exists()
+    assert [e.message for e in beside.join()] == ["one page failed"]
+    assert beside.join() == []

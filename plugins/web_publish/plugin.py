@@ -70,6 +70,9 @@ class PublishGenerator(Generator):
 def finish(pelican) -> None:
     """Files made from the finished site: the sitemap lists every page, the
     service worker hashes what it caches."""
+    import beside
+
+    beside.wait()  # the annotation pages are written by a forked process: all of them first
     settings, output = pelican.settings, Path(pelican.output_path)
     if not (output / "index.html").exists():
         return  # a failed build: build.py reports it
