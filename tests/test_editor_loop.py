@@ -8,8 +8,6 @@ import json
 import os
 
 from annotations import sort_keys
-from report_pdf.archive import prune
-from report_pdf.plugin import workers
 
 
 def test_sort_keys_are_remembered_and_kept_within_a_bound(tmp_path, monkeypatch):
@@ -33,6 +31,8 @@ def test_sort_keys_are_remembered_and_kept_within_a_bound(tmp_path, monkeypatch)
 
 
 def test_prune_keeps_what_this_build_used_and_leaves_other_reports(tmp_path):
+    from report_pdf.archive import prune  # here, not at collection: it imports WeasyPrint (0.6 s a worker)
+
     cache = tmp_path
     (cache / "charts").mkdir()
     names = ["pdf-taizhou-2022-aaa.pdf", "pdf-taizhou-2022-aaa.json", "pdf-taizhou-2022-old.pdf",
@@ -53,6 +53,8 @@ def test_prune_keeps_what_this_build_used_and_leaves_other_reports(tmp_path):
 
 
 def test_one_pdf_process_per_core_at_most_one_per_report(monkeypatch):
+    from report_pdf.plugin import workers
+
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     monkeypatch.delenv("PDF_WORKERS", raising=False)
     assert (workers(1), workers(2), workers(9)) == (1, 2, 4)
