@@ -75,3 +75,22 @@ def test_wait_lets_a_reader_of_the_site_see_every_page_and_keeps_the_errors_for_
     assert (tmp_path / "late.html").exists()
     assert [e.message for e in beside.join()] == ["one page failed"]
     assert beside.join() == []
+
+
+def test_a_search_index_written_beside_is_the_one_written_in_place(site, library, tmp_path, monkeypatch):
+    from search_index import plugin
+
+    monkeypatch.setattr(plugin, "FORK_FROM_FILES", 0)  # a library this small writes it in place
+    forked, fork = [], beside.run_beside
+    monkeypatch.setattr(beside, "run_beside", lambda what, work: (forked.append(what), fork(what, work)))
+    content, annotations = library
+    output = tmp_path / "output"
+    result = run_main("build", "--no-pdf", "--content", str(content), "--annotations", str(annotations),
+                      "--output", str(output))
+    assert result.returncode == 0, result.stderr
+
+    def files(folder):
+        return {p.name: p.read_bytes() for p in (folder / "search").iterdir()}
+
+    assert "the search index" in forked
+    assert files(output) == files(site) and len(files(site)) > 10
