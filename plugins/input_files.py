@@ -15,6 +15,7 @@ import os
 import stat
 from pathlib import Path
 
+import warm
 from problems import Problem
 
 MAX_CONTENT_BYTES = 1024 * 1024  # a Markdown page or source text; the report is 47 KB
@@ -66,8 +67,6 @@ def display_path(path: Path) -> str:
 def _realpath(folder: str) -> str:
     """os.path.realpath of a folder, once per build for each (it stats every
     part of the path; asked for every input file, it was ~1 500 stats a build)."""
-    import warm
-
     known = warm.this_build("realpath")
     if known is None:
         return os.path.realpath(folder)

@@ -35,12 +35,12 @@ def decidable(schema, root=None) -> bool:
     if not isinstance(schema, dict) or not set(schema) <= DECIDED | IGNORED:
         return False
     ref = schema.get("$ref")
-    if ref is not None and _target(root, ref) is None:
+    if (ref is not None and _target(root, ref) is None) or not isinstance(schema.get("anyOf", []), list):
         return False
     subschemas = [*(schema.get("properties") or {}).values(), *(schema.get("$defs") or {}).values(),
                   *schema.get("anyOf", [])]
     subschemas += [schema[k] for k in ("additionalProperties", "propertyNames", "items") if k in schema]
-    return all(decidable(s, root) for s in subschemas) and isinstance(schema.get("anyOf", []), list)
+    return all(decidable(s, root) for s in subschemas)
 
 
 def _target(root: dict, ref):

@@ -37,16 +37,15 @@ def read_settings(path: str | Path, override: dict | None = None) -> dict:
     module = _module(path)
     settings = {name: getattr(module, name) for name in dir(module) if name.isupper()}
     settings.update(override or {})
+    def absolute(value: str) -> str:
+        return value if os.path.isabs(value) else os.path.abspath(os.path.normpath(os.path.join(path.parent, value)))
+
     for name in RELATIVE_TO_FILE:
         value = settings.get(name)
-        if value is None or os.path.isabs(value):
-            continue
-        absolute = os.path.abspath(os.path.normpath(os.path.join(path.parent, value)))
-        if name != "THEME" or os.path.exists(absolute):
-            settings[name] = absolute
+        if value is not None and (name != "THEME" or os.path.exists(absolute(value))):
+            settings[name] = absolute(value)
     if settings.get("PLUGIN_PATHS") is not None:
-        settings["PLUGIN_PATHS"] = [p if os.path.isabs(p) else os.path.abspath(os.path.normpath(path.parent / p))
-                                    for p in settings["PLUGIN_PATHS"]]
+        settings["PLUGIN_PATHS"] = [absolute(p) for p in settings["PLUGIN_PATHS"]]
     for name in LOWER_CASED:
         if isinstance(settings.get(name), str):
             settings[name] = settings[name].lower()

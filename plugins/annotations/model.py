@@ -7,10 +7,10 @@ run. Dates are kept as the strings the editor wrote.
 from __future__ import annotations
 
 import datetime as dt
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import warm
 from input_files import InputError, display_path, read_text
 from problems import Problem
 from yaml_safe import MAX_YAML_BYTES, load_yaml
@@ -63,15 +63,7 @@ _cache: dict[tuple, Annotations] = {}
 
 
 def _signature(root: Path) -> tuple:
-    found = []
-    for path in root.rglob("*.y*ml"):
-        try:
-            info = path.stat()  # one stat a file
-        except OSError:
-            continue
-        if stat.S_ISREG(info.st_mode):
-            found.append((str(path), info.st_mtime_ns, info.st_size))
-    return (str(root.resolve()),) + tuple(sorted(found))
+    return (str(root.resolve()),) + warm.regular_files(root.rglob("*.y*ml"))
 
 
 def load_annotations(settings: dict) -> Annotations:
@@ -89,11 +81,6 @@ def load_annotations(settings: dict) -> Annotations:
 # One entry per annotation file, kept while the file is unchanged: `serve`'s
 # warm build process reads again only the files an edit touched (issue 12).
 _files: dict[str, tuple[tuple, object]] = {}
-
-
-def _file_key(path: Path) -> tuple:
-    link, target = path.lstat(), path.stat()  # a link re-pointed is a change too
-    return (link.st_mtime_ns, link.st_size, link.st_ino, target.st_mtime_ns, target.st_size, target.st_ino)
 
 
 def _load_file(path: Path, root: Path, shown: str):
@@ -119,15 +106,10 @@ def _load(root: Path) -> Annotations:
     for kind in KINDS:
         for path in sorted((root / kind).glob("*.y*ml")):
             shown = display_path(path)
-            try:
-                key = _file_key(path)
-            except OSError:  # a dangling link: read_text says so, with its place
-                key = None
+            key = warm.file_key(path)  # a link re-pointed, or its target appearing, is a change too
             cached = _files.get(shown)
-            if key is None or cached is None or cached[0] != key:
-                cached = (key, _load_file(path, root, shown))
-                if key is not None:
-                    _files[shown] = cached
+            if cached is None or cached[0] != key:
+                cached = _files[shown] = (key, _load_file(path, root, shown))
             seen.add(shown)
             located = cached[1]
             if isinstance(located, Problem):

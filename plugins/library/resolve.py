@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import re
-import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,14 +147,13 @@ def parse_report(report: Report, md, parser_key: tuple = ()) -> ParsedReport:
     base_env = {"source_path": str(report.markdown_path), "is_report": True, "report": report.slug}
     path = report.markdown_path
 
-    def parse() -> list:
-        return md.parse(path.read_text(encoding="utf-8"), dict(base_env))
+    def parse(env: dict | None = None) -> list:
+        return md.parse(path.read_text(encoding="utf-8"), dict(base_env) if env is None else env)
 
     def first_parse() -> tuple:
         env = dict(base_env)
-        tokens = md.parse(path.read_text(encoding="utf-8"), env)
-        parsed.tokens = tokens
-        return env, bool(tokens)
+        parsed.tokens = parse(env)
+        return env, bool(parsed.tokens)
 
     parsed.key = (warm.file_key(path), report.slug, parser_key)
     env, parsed.has_markdown = warm.kept("parse", str(path), parsed.key, first_parse)
@@ -365,16 +363,10 @@ def _signature(settings: dict) -> tuple:
 
 
 def _stat_files(roots: list[Path]) -> tuple:
-    found = []
-    for root in roots:
-        for path in ([root] if root.is_file() else root.rglob("*") if root.exists() else []):
-            try:
-                info = path.stat()  # one stat a file: is_file() and two stat() calls made three
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                found.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(str(r.resolve()) for r in roots) + tuple(sorted(found))
+    import warm
+
+    paths = [p for root in roots for p in ([root] if root.is_file() else root.rglob("*") if root.exists() else [])]
+    return tuple(str(r.resolve()) for r in roots) + warm.regular_files(paths)
 
 
 def resolve(settings: dict) -> Library:
