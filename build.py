@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import publish  # noqa: E402  (plugins/ is on the path only from here)
+import same_files  # noqa: E402
 from build_errors import MSG_BUG, BuildError, ErrorCollector, describe_exception, format_errors  # noqa: E402
 
 MSG_STOPPED = "stopped"  # Ctrl-C outside a build's writing (serve, check, start-up)
@@ -81,6 +82,7 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
     _written["files"] = 0
     signals.content_written.connect(count_written)
     signals.finalized.connect(end_progress)
+    signals.get_writer.connect(same_files.pelican_writer)  # pages linked to published twins (plugins/same_files.py)
 
     settings = read_settings(str(SETTINGS_FILE), override={**(overrides or {}), "OUTPUT_PATH": str(output),
                                                            "DELETE_OUTPUT_DIRECTORY": False})
@@ -123,7 +125,8 @@ def _build(output: Path, overrides: dict | None, quiet: bool) -> int:
         return 1
     try:
         with publish.Publisher(output) as publisher:
-            errors = pelican_build(publisher.folder, overrides)
+            with same_files.building(publisher.folder, output):
+                errors = pelican_build(publisher.folder, overrides)
             if errors or not (publisher.folder / "index.html").exists():
                 print(f"build failed; the previous {output.name}/ is untouched:", file=sys.stderr)
                 print(format_errors(errors or [BuildError("no index.html was written")]), file=sys.stderr)

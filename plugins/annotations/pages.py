@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+import same_files
+
 from . import views
 from .sort_keys import remember
 from .sources import grade_term_views
@@ -104,7 +106,7 @@ def terms_data_js(terms: list[dict], popovers: dict[str, str] | None = None) -> 
 
 def write_terms_data(path: Path, terms: list[dict], popovers: dict[str, str] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(terms_data_js(terms, popovers), encoding="utf-8")
+    same_files.write_text(path, terms_data_js(terms, popovers))
 
 
 def _chart_function():

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pelican import signals
 
+import same_files
+
 from .archive import Built, build_pdf, prune
 
 LOGGER = logging.getLogger(__name__)
@@ -113,9 +115,9 @@ def write(pelican) -> None:
     lines = []
     for slug, pdf in built:
         (output / slug).mkdir(parents=True, exist_ok=True)
-        (output / slug / pdf.name).write_bytes(pdf.pdf)
+        same_files.write_bytes(output / slug / pdf.name, pdf.pdf)
         lines.append(f"{pdf.facts['sha256']}  {slug}/{pdf.name}")
-    (output / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    same_files.write_text(output / "SHA256SUMS", "\n".join(lines) + "\n")
 
 
 def register() -> None:

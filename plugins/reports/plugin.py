@@ -8,11 +8,12 @@ writes the library's home page, `index.html`.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+
+import same_files
 
 HOME = "index.html"
 
@@ -32,7 +33,7 @@ class ReportsGenerator(Generator):
         for parsed in self.library.reports:
             folder = output / parsed.slug
             folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(parsed.report.source_path, folder / parsed.report.source_path.name)
+            same_files.copy_file(parsed.report.source_path, folder / parsed.report.source_path.name)
         writer.write_file(HOME, self.get_template("library"), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", True))
 

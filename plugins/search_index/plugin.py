@@ -16,6 +16,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+import same_files
+
 from .documents import annotation_documents, report_documents
 from .shards import Group, build
 
@@ -79,7 +81,7 @@ class SearchGenerator(Generator):
         for path, text in self.files.items():
             target = Path(self.output_path) / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            same_files.write_text(target, text)
 
 
 def get_generators(pelican) -> type:

@@ -7,6 +7,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+import same_files
+
 from .export import EXPORT_NAME, export_bytes
 
 
@@ -21,7 +23,7 @@ class WebAnnotationsGenerator(Generator):
         for slug in self.slugs:
             target = Path(self.output_path) / slug / EXPORT_NAME
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(export_bytes(self.settings, slug))
+            same_files.write_bytes(target, export_bytes(self.settings, slug))
 
 
 def get_generators(pelican) -> type:

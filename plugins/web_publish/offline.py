@@ -20,6 +20,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import same_files
+
 WORKER = "sw.js"
 SHELL_PAGES = ("index.html", "search.html")
 SHELL_FOLDERS = ("theme/css", "theme/js", "search")
@@ -49,5 +51,5 @@ def worker_script(template: Path, data: dict) -> str:
 
 def write_worker(output: Path, template: Path, slugs: list[str]) -> dict:
     data = manifest(output, slugs)
-    (output / WORKER).write_text(worker_script(template, data), encoding="utf-8")
+    same_files.write_text(output / WORKER, worker_script(template, data))
     return data

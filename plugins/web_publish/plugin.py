@@ -11,11 +11,12 @@ A local build (pelicanconf.py) stays relative and works from file://.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+
+import same_files
 
 from . import offline, sitemap
 from .social import write_social_image
@@ -78,11 +79,11 @@ def finish(pelican) -> None:
         return  # a failed build: build.py reports it
     root = site_root(settings)
     if root:
-        (output / "sitemap.xml").write_text(sitemap.sitemap_xml(root, sitemap.page_paths(output)), encoding="utf-8")
-        (output / "robots.txt").write_text(sitemap.robots_txt(root), encoding="utf-8")
+        same_files.write_text(output / "sitemap.xml", sitemap.sitemap_xml(root, sitemap.page_paths(output)))
+        same_files.write_text(output / "robots.txt", sitemap.robots_txt(root))
     headers = setting(settings, "DEPLOY_HEADERS")
     if headers:
-        shutil.copyfile(headers, output / "_headers")
+        same_files.copy_file(headers, output / "_headers")
     template = setting(settings, "OFFLINE_WORKER")
     if template:
         from library.resolve import resolve

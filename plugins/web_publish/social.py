@@ -8,6 +8,8 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+import same_files
+
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 PAPER, INK, ACCENT, MUTED = (250, 247, 240), (33, 29, 26), (158, 27, 27), (110, 100, 92)
@@ -93,4 +95,4 @@ def social_image(title: str, issuer: str, site_name: str, note: str = "") -> byt
 
 def write_social_image(target: Path, *args: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(social_image(*args))
+    same_files.write_bytes(target, social_image(*args))
