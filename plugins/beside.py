@@ -19,14 +19,20 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from typing import Callable
+from typing import Callable, TypeVar
 
-_children: list[tuple[int, int, str]] = []  # (pid, pipe to read, what it does)
+T = TypeVar("T")
+
+_children: list[tuple[int, int, str, list | None]] = []  # (pid, pipe to read, what it does, its value once read)
+
+
+def _in_place() -> bool:
+    return not hasattr(os, "fork") or os.environ.get("BUILD_FORK", "") == "0"
 
 
 def run_beside(what: str, work: Callable[[], None]) -> None:
     """Start `work()` in a forked child now (or run it here: see above)."""
-    if not hasattr(os, "fork") or os.environ.get("BUILD_FORK", "") == "0":
+    if _in_place():
         work()
         return
     read, write = os.pipe()
@@ -35,7 +41,71 @@ def run_beside(what: str, work: Callable[[], None]) -> None:
         os.close(read)
         _child(work, write)  # never returns
     os.close(write)
-    _children.append((pid, read, what))
+    _children.append((pid, read, what, None))
+
+
+class Failed(Exception):
+    """The value a child was to send: it failed to make it (its errors come with join())."""
+
+
+def value_beside(what: str, make: Callable[[], T], then: Callable[[T], None]) -> Callable[[], T]:
+    """Start a child that makes a small value, sends it, then goes on with
+    `then(value)` (writing what it made); returns a function that waits for
+    the value only. The search index: the pages need its manifest's name,
+    the child writes its ~20 files a report while the parent renders them."""
+    if _in_place():
+        value = make()
+        then(value)
+        return lambda: value
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+
+        def work() -> None:
+            try:
+                value = make()
+            except BaseException:
+                os.write(write, _message(Failed))
+                raise
+            os.write(write, _message(value))
+            then(value)
+
+        _child(work, write)  # never returns
+    os.close(write)
+    got: list = []
+    _children.append((pid, read, what, got))
+
+    def value() -> T:
+        if not got:
+            got.append(_read_message(read))
+        if got[0] is Failed:
+            raise Failed(f"{what}: not made (the error is below)")
+        return got[0]
+
+    return value
+
+
+# A message is its length (8 bytes) and a pickle; the errors that follow at the
+# child's end are read by wait() as the rest of the pipe.
+def _message(value) -> bytes:
+    data = pickle.dumps(value)
+    return len(data).to_bytes(8, "little") + data
+
+
+def _read_message(read: int):
+    def exactly(size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            part = os.read(read, size - len(data))
+            if not part:
+                return b""
+            data += part
+        return data
+
+    head = exactly(8)
+    body = exactly(int.from_bytes(head, "little")) if len(head) == 8 else b""
+    return pickle.loads(body) if body else Failed  # a child that died before sending
 
 
 def _child(work: Callable[[], None], write: int) -> None:
@@ -73,7 +143,9 @@ def wait() -> None:
     from build_errors import BuildError
 
     while _children:
-        pid, read, what = _children.pop(0)
+        pid, read, what, got = _children.pop(0)
+        if got is not None and not got:  # its value first, then its errors
+            got.append(_read_message(read))
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)

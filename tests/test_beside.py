@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 
+import pytest
+
 import beside
 from conftest import run_main
 
@@ -77,20 +79,50 @@ def test_wait_lets_a_reader_of_the_site_see_every_page_and_keeps_the_errors_for_
     assert beside.join() == []
 
 
-def test_a_search_index_written_beside_is_the_one_written_in_place(site, library, tmp_path, monkeypatch):
-    from search_index import plugin
+def test_a_value_comes_back_before_the_child_has_finished(tmp_path):
+    read, write = os.pipe()
 
-    monkeypatch.setattr(plugin, "FORK_FROM_FILES", 0)  # a library this small writes it in place
-    forked, fork = [], beside.run_beside
-    monkeypatch.setattr(beside, "run_beside", lambda what, work: (forked.append(what), fork(what, work)))
+    def then(value: str) -> None:
+        os.read(read, 1)  # until the parent has its value
+        (tmp_path / value).write_text("written", encoding="utf-8")
+
+    manifest = beside.value_beside("the search index", lambda: "manifest.1.js", then)
+    assert manifest() == "manifest.1.js" and not (tmp_path / "manifest.1.js").exists()
+    os.write(write, b"x")
+    assert beside.join() == [] and manifest() == "manifest.1.js"
+    assert (tmp_path / "manifest.1.js").exists()
+
+
+def test_a_value_that_fails_is_an_error_and_a_bug_report():
+    def make() -> str:
+        raise KeyError("regions")
+
+    manifest = beside.value_beside("the search index", make, lambda value: None)
+    with pytest.raises(beside.Failed, match="the search index"):
+        manifest()
+    errors = beside.join()
+    assert len(errors) == 1 and "KeyError" in errors[0].message + (errors[0].traceback or "")
+
+
+def test_a_value_not_asked_for_is_read_by_join():
+    manifest = beside.value_beside("the search index", lambda: "x" * 200_000, lambda value: None)
+    assert beside.join() == [] and manifest() == "x" * 200_000  # larger than a pipe's buffer
+
+
+def test_the_search_index_written_beside_is_the_one_written_in_place(site, library, tmp_path, monkeypatch):
+    made, value = [], beside.value_beside
+    monkeypatch.setattr(beside, "value_beside", lambda what, *args: (made.append(what), value(what, *args))[1])
     content, annotations = library
-    output = tmp_path / "output"
-    result = run_main("build", "--no-pdf", "--content", str(content), "--annotations", str(annotations),
-                      "--output", str(output))
-    assert result.returncode == 0, result.stderr
+    outputs = {}
+    for fork in ("1", "0"):
+        monkeypatch.setenv("BUILD_FORK", fork)
+        outputs[fork] = tmp_path / f"output-{fork}"
+        result = run_main("build", "--no-pdf", "--content", str(content), "--annotations", str(annotations),
+                          "--output", str(outputs[fork]))
+        assert result.returncode == 0, result.stderr
 
     def files(folder):
         return {p.name: p.read_bytes() for p in (folder / "search").iterdir()}
 
-    assert "the search index" in forked
-    assert files(output) == files(site) and len(files(site)) > 10
+    assert made == ["the search index"] * 2
+    assert files(outputs["1"]) == files(outputs["0"]) == files(site) and len(files(site)) > 10
