@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-import publish  # noqa: E402  (plugins/ is on the path only from here)
+import beside  # noqa: E402  (plugins/ is on the path only from here)
+import publish  # noqa: E402
 import same_files  # noqa: E402
 from build_errors import MSG_BUG, BuildError, ErrorCollector, describe_exception, format_errors  # noqa: E402
 
@@ -89,8 +90,6 @@ def pelican_build(output: Path, overrides: dict | None = None) -> list[BuildErro
     collector = ErrorCollector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
-    import beside
-
     try:
         Pelican(settings).run()
     except Exception as error:  # a plugin that raises: report it like a logged error
@@ -117,7 +116,17 @@ def _build(output: Path, overrides: dict | None, quiet: bool) -> int:
     os.chdir(ROOT)
     started = time.perf_counter()
     settings = load_settings(overrides)
-    problems = run_checks(settings)
+    if "pelican" not in sys.modules:  # a fresh process: read the annotations beside, import Pelican here
+        from annotations.model import load_beside
+
+        load_beside(settings)
+        import_for_build(settings)
+    problems = run_checks(settings)  # the reports are parsed before the annotations are asked for
+    errors = beside.join()  # the annotations' reader's, if it had a bug
+    if errors:
+        print(f"build failed; the previous {output.name}/ is untouched:", file=sys.stderr)
+        print(format_errors(errors), file=sys.stderr)
+        return 1
     if problems:
         from problems import report
 
@@ -155,16 +164,24 @@ def check(overrides: dict | None = None) -> int:
     return 0
 
 
-def warm_up(overrides: dict | None = None) -> None:
-    """Import what a build needs, before the first edit (serve's build process)."""
+def import_for_build(settings: dict) -> None:
+    """Import what a build needs (Pelican, the plugins' Pelican side, the parser)."""
     import importlib
 
-    settings = load_settings(overrides)
+    import pelican.generators  # noqa: F401
+    import pelican.readers  # noqa: F401
+    import pelican.writers  # noqa: F401
+
     for name in [*settings["PLUGINS"], "report_markdown.check", "annotations.check", "library.resolve"]:
         importlib.import_module(name)
     from report_markdown.parser import build_parser
 
     build_parser(settings)
+
+
+def warm_up(overrides: dict | None = None) -> None:
+    """Import what a build needs, before the first edit (serve's build process)."""
+    import_for_build(load_settings(overrides))
 
 
 MSG_SERVING = "serving http://127.0.0.1:{port}/ — edits to {watched} rebuild; open pages reload by themselves"

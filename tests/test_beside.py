@@ -126,3 +126,69 @@ def test_the_search_index_written_beside_is_the_one_written_in_place(site, libra
 
     assert made == ["the search index"] * 2
     assert files(outputs["1"]) == files(outputs["0"]) == files(site) and len(files(site)) > 10
+
+
+# ---- the annotation files read beside a fresh process's imports (annotations/model.py) ----
+
+def _settings(annotations) -> dict:
+    return {"ANNOTATIONS_PATH": str(annotations)}
+
+
+def test_annotations_read_beside_are_what_reading_them_here_gives(library, monkeypatch):
+    from annotations import model
+
+    _content, annotations = library
+    model.forget()
+    here = model.load_annotations(_settings(annotations))
+    model.forget()
+    model.load_beside(_settings(annotations))
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("read again in the parent")
+
+    monkeypatch.setattr(model, "load_yaml", not_here)  # the child forked with the real one
+    kept = model.load_annotations(_settings(annotations))
+    assert beside.join() == []
+    assert [(e.path, e.data, e.located.positions) for e in kept.entries] == \
+           [(e.path, e.data, e.located.positions) for e in here.entries] and len(kept.entries) > 10
+    assert kept.problems == here.problems and (kept.terms, kept.threads) == (here.terms, here.threads)
+    model.forget()
+
+
+def test_a_bug_in_the_reader_beside_is_reported_and_the_files_are_read_here(library, monkeypatch):
+    from annotations import model
+
+    _content, annotations = library
+    model.forget()
+    real = model._load_file
+    monkeypatch.setattr(model, "_load_file", lambda *args: 1 / 0)
+    model.load_beside(_settings(annotations))  # the child has the broken one
+    monkeypatch.setattr(model, "_load_file", real)
+    assert len(model.load_annotations(_settings(annotations)).entries) > 10
+    errors = beside.join()
+    assert len(errors) == 1 and "ZeroDivisionError" in errors[0].message + errors[0].traceback
+    model.forget()
+
+
+def test_a_fresh_build_and_check_report_the_same_problems(library, tmp_path):
+    """A fresh process reads the annotations beside (build.py): its problems are the check's."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    content, annotations = library
+    broken = tmp_path / "annotations"
+    shutil.copytree(annotations, broken)
+    term = next((broken / "terms").glob("*.yml"))
+    term.write_text(term.read_text(encoding="utf-8") + "extra_field: 1\n", encoding="utf-8")
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "kept.html").write_text("before", encoding="utf-8")
+    results = [subprocess.run([sys.executable, str(ROOT / "build.py"), command, *extra, "--content", str(content),
+                               "--annotations", str(broken)], capture_output=True, text=True, cwd=ROOT)
+               for command, extra in (("check", []), ("build", ["--no-pdf", "--output", str(output)]))]
+    assert [r.returncode for r in results] == [1, 1]
+    assert "extra_field" in results[0].stderr and results[1].stderr == results[0].stderr
+    assert (output / "kept.html").read_text(encoding="utf-8") == "before"
