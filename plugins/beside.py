@@ -1,18 +1,26 @@
-"""Output written by a forked process beside the build, on the other core.
+"""Work done by a forked process beside the build, on the other core.
 
-Writing the annotation pages (a page per term, thread and indicator, and
-each report's terms-data.js) needs nothing the rest of the build makes after
-them: `run_beside` forks, the child renders and writes them into the same
-(temporary) output folder while the parent writes search, the exports and
-the feed. `wait` waits for the child: whatever reads the written site calls
-it first (the sitemap, the service worker's hashes, at `finalized`); `join`
+Three jobs go there:
+- the annotation pages (a page per term, thread and indicator, and each
+  report's terms-data.js) need nothing the rest of the build makes after
+  them: `share_beside` forks at their generator's output, and the child
+  renders and writes them into the same (temporary) output folder while the
+  parent writes the exports and the feed; then the parent takes its share;
+- the search index (`value_beside`): a child forked when Pelican starts
+  builds it from the resolved library and sends back the manifest's name,
+  which every page carries, then writes its files;
+- in a fresh process, the annotation files are read (YAML) by a child while
+  the parent imports Pelican and parses the reports (annotations/model.py).
+
+`wait` waits for every child: whatever reads the written site calls it first
+(the sitemap, the service worker's hashes, at `finalized`); `join`
 (build.py) waits too, before the build may publish. The child's logged errors and any
 exception come back through a pipe as BuildErrors, so a failure there fails
 the build, with its traceback when it is our bug.
 
-Only work whose results the parent does not need goes here (a value made in
-the child, such as a warm-process entry, would be lost with it).
-BUILD_FORK=0, or a platform without fork, runs the work in place.
+Only work whose results the parent does not need goes here, or a small value
+sent back (a value made in the child, such as a warm-process entry, is lost
+with it). BUILD_FORK=0, or a platform without fork, runs the work in place.
 """
 from __future__ import annotations
 
@@ -42,6 +50,45 @@ def run_beside(what: str, work: Callable[[], None]) -> None:
         _child(work, write)  # never returns
     os.close(write)
     _children.append((pid, read, what, None))
+
+
+def share_beside(what: str, jobs: list[Callable[[], None]]) -> None:
+    """Jobs done by a forked child and by this process together: the child
+    starts now; this process joins in when it calls wait() (after its own
+    work), and each takes the next job nobody has taken, so neither waits
+    while there is work (1 report: the parent is free early; 100 reports: the
+    child is). The queue is a pipe filled with the jobs' numbers, 4 bytes
+    each: a read that small takes whole numbers, one reader at a time."""
+    if _in_place() or len(jobs) < 2:
+        for job in jobs:
+            job()
+        return
+    queue, fill = os.pipe()
+    per = -(-len(jobs) // (_PIPE_NUMBERS - 1))  # jobs a number stands for: the pipe must not fill up
+    groups = [jobs[i:i + per] for i in range(0, len(jobs), per)]
+    os.write(fill, b"".join(n.to_bytes(4, "little") for n in range(len(groups))))
+    os.close(fill)
+
+    def take_jobs() -> None:
+        while len(number := os.read(queue, 4)) == 4:
+            for job in groups[int.from_bytes(number, "little")]:
+                job()
+
+    run_beside(what, take_jobs)
+    _helping.append((queue, take_jobs))
+
+
+_PIPE_NUMBERS = 16_000  # a pipe holds 64 KiB on Linux (the least, and the default)
+_helping: list[tuple[int, Callable[[], None]]] = []  # shared queues this process has not joined yet
+
+
+def _help() -> None:
+    while _helping:
+        queue, take_jobs = _helping.pop(0)
+        try:
+            take_jobs()
+        finally:
+            os.close(queue)
 
 
 class Failed(Exception):
@@ -142,6 +189,7 @@ def wait() -> None:
     not all there before."""
     from build_errors import BuildError
 
+    _help()
     while _children:
         pid, read, what, got = _children.pop(0)
         if got is not None and not got:  # its value first, then its errors
@@ -157,7 +205,11 @@ def wait() -> None:
 
 def join() -> list:
     """Wait for every child; the BuildErrors they sent (one for a child that
-    died without a word)."""
+    died without a word). A shared queue not joined yet (the build failed
+    before it could help) is left to the child."""
+    for queue, _take in _helping:
+        os.close(queue)
+    _helping.clear()
     wait()
     errors = list(_errors)
     _errors.clear()

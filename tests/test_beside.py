@@ -54,13 +54,45 @@ def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(tmp_pa
     assert run_main("build", "--no-pdf", "--output", str(output)).returncode == 0
     before = (output / "glossary.html").read_bytes()
 
-    def broken(self, writer) -> None:
-        raise KeyError("term")
+    real = pages.AnnotationPagesGenerator._page_jobs
 
-    monkeypatch.setattr(pages.AnnotationPagesGenerator, "_write_pages", broken)
-    result = run_main("build", "--no-pdf", "--output", str(output))
-    assert result.returncode == 1 and "KeyError" in result.stderr and "bug" in result.stderr
-    assert (output / "glossary.html").read_bytes() == before
+    def broken(self, writer) -> list:
+        def fails() -> None:
+            raise KeyError("term")
+
+        jobs = real(self, writer)
+        return jobs[:len(jobs) // 2] + [fails] + jobs[len(jobs) // 2:]
+
+    monkeypatch.setattr(pages.AnnotationPagesGenerator, "_page_jobs", broken)
+    for fork in ("1", "0"):  # taken by either process, or all written in place
+        monkeypatch.setenv("BUILD_FORK", fork)
+        result = run_main("build", "--no-pdf", "--output", str(output))
+        assert result.returncode == 1 and "KeyError" in result.stderr and "bug" in result.stderr
+        assert (output / "glossary.html").read_bytes() == before
+    assert beside._children == [] and beside._helping == []
+
+
+def test_shared_jobs_are_each_done_once_by_one_of_the_two(tmp_path):
+    log = tmp_path / "done"
+
+    def done() -> list[tuple[int, int]]:
+        return [tuple(map(int, line.split())) for line in log.read_text(encoding="utf-8").splitlines()]
+
+    for count, help_out in ((200, False), (40_000, True)):  # 40 000: more numbers than a pipe holds
+        log.write_text("", encoding="utf-8")
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+
+        def job(n: int):
+            return lambda: os.write(fd, f"{n} {os.getpid()}\n".encode())
+
+        beside.share_beside("pages", [job(n) for n in range(count)])
+        if help_out:
+            beside.wait()  # this process joins in
+        assert beside.join() == []  # (without wait: joined without helping, the child did them all)
+        os.close(fd)
+        assert sorted(n for n, _pid in done()) == list(range(count))
+        doers = {pid for _n, pid in done()}
+        assert (os.getpid() in doers) == help_out and len(doers) == 1 + help_out
 
 
 def test_wait_lets_a_reader_of_the_site_see_every_page_and_keeps_the_errors_for_join(tmp_path):

@@ -44,35 +44,43 @@ class AnnotationPagesGenerator(Generator):
         }
 
     def generate_output(self, writer) -> None:
-        # On the other core, while the parent writes what comes after (search,
-        # exports, feeds). Not earlier: the pages read context that plugins add
-        # up to here (the PDFs' facts, at all_generators_finalized).
-        from beside import run_beside
+        # Shared with a forked process (plugins/beside.py): it starts now, and
+        # this one joins in once its own output is written. Not earlier: the
+        # pages read context that plugins add up to here (the PDFs' facts, at
+        # all_generators_finalized).
+        from beside import share_beside
 
-        run_beside("the annotation pages", lambda: self._write_pages(writer))
+        share_beside("the annotation pages", self._page_jobs(writer))
 
-    def _write_pages(self, writer) -> None:
+    def _page_jobs(self, writer) -> list:
+        """Each page to write, as a function that writes it."""
         data = self.context["annotations"]
         relative = self.settings.get("RELATIVE_URLS", True)
 
-        def write(name: str, template: str, **extra) -> None:
-            writer.write_file(name, self.get_template(template), self.context, relative_urls=relative, **extra)
+        def page(name: str, template: str, **extra):
+            return lambda: writer.write_file(name, self.get_template(template), self.context,
+                                             relative_urls=relative, **extra)
 
-        write("glossary.html", "glossary")
-        for term in data["terms"]:
-            write(f"terms/{term['id']}.html", "term", term=term)
-        write("threads.html", "threads")
-        for thread in data["threads"]:
-            write(f"threads/{thread['id']}.html", "thread", thread=thread)
-        write("indicators.html", "indicators")
+        jobs = [page("glossary.html", "glossary")]
+        jobs += [page(f"terms/{term['id']}.html", "term", term=term) for term in data["terms"]]
+        jobs.append(page("threads.html", "threads"))
+        jobs += [page(f"threads/{thread['id']}.html", "thread", thread=thread) for thread in data["threads"]]
+        jobs.append(page("indicators.html", "indicators"))
         # each term's popover is the same in every report: encoded once, not once per report
-        popovers = {t["id"]: popover_entry(t) for t in data["terms"]}
+        popovers: dict[str, str] = {}
         in_report: dict[str, list[dict]] = {slug: [] for slug in self.library.slugs}
         for term in data["terms"]:
             for slug in term["reports"]:
                 in_report[slug].append(term)
-        for slug in self.library.slugs:
-            write_terms_data(Path(self.output_path) / slug / TERMS_DATA, in_report[slug], popovers)
+
+        def terms_data(slug: str):
+            def write() -> None:
+                if not popovers:
+                    popovers.update({t["id"]: popover_entry(t) for t in data["terms"]})
+                write_terms_data(Path(self.output_path) / slug / TERMS_DATA, in_report[slug], popovers)
+            return write
+
+        return jobs + [terms_data(slug) for slug in self.library.slugs]
 
 
 TERMS_DATA = "terms-data.js"  # beside each report page: the popovers of the terms in it
