@@ -1,6 +1,6 @@
 """Work done by a forked process beside the build, on the other core.
 
-Three jobs go there:
+Four jobs go there:
 - the annotation pages (a page per term, thread and indicator, and each
   report's terms-data.js) need nothing the rest of the build makes after
   them: `share_beside` forks at their generator's output, and the child
@@ -9,6 +9,8 @@ Three jobs go there:
 - the search index (`value_beside`): a child forked when Pelican starts
   builds it from the resolved library and sends back the manifest's name,
   which every page carries, then writes its files;
+- each report's Web Annotation export, in a one-shot build (serve's process
+  keeps its exports for the next build, so it makes them itself): shared too;
 - in a fresh process, the annotation files are read (YAML) by a child while
   the parent imports Pelican and parses the reports (annotations/model.py).
 

@@ -119,6 +119,20 @@ def regular_files(paths) -> tuple:
     return tuple(sorted(found))
 
 
+_keeping = [False]
+
+
+def keep_between_builds(keep: bool = True) -> None:
+    """This process builds again and again (serve's): what a build makes is
+    worth making here, where the next build finds it, not in a forked process
+    (plugins/beside.py) where it would be lost."""
+    _keeping[0] = keep
+
+
+def keeping() -> bool:
+    return _keeping[0]
+
+
 def reset() -> None:
     """Forget everything (tests)."""
     _kept.clear()

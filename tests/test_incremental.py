@@ -70,13 +70,18 @@ def warm_library(tmp_path_factory):
 def in_process_build(output: Path, content: Path, annotations: Path, labels: Path) -> None:
     """One rebuild as serve's warm process makes it (build.build, no PDF)."""
     import build
+    import warm
 
     overrides = {"PATH": str(content), "ANNOTATIONS_PATH": str(annotations), "LABELS_PATH": str(labels),
                  "THEME": str(labels.parent),
                  "PLUGINS": [p for p in build.load_settings()["PLUGINS"] if p != "report_pdf"]}
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = build.build(output, overrides, quiet=True)
+    warm.keep_between_builds()  # as serve's process does
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = build.build(output, overrides, quiet=True)
+    finally:
+        warm.keep_between_builds(False)
     assert status == 0, err.getvalue()
 
 

@@ -58,6 +58,9 @@ def _serve_builds(connection, root: str, output: str, overrides: dict) -> None:
     import build
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    import warm
+
+    warm.keep_between_builds()  # each report's export is made here, and kept, not in a forked process
     build.warm_up(overrides)
     connection.send("ready")
     while connection.recv():
