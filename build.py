@@ -116,10 +116,10 @@ def _build(output: Path, overrides: dict | None, quiet: bool) -> int:
     os.chdir(ROOT)
     started = time.perf_counter()
     settings = load_settings(overrides)
-    if "pelican" not in sys.modules:  # a fresh process: read the annotations beside, import Pelican here
-        from annotations.model import load_beside
+    if "pelican" not in sys.modules:  # a fresh process: check the annotations beside, import Pelican here
+        from annotations.check import check_beside
 
-        load_beside(settings)
+        check_beside(settings)
         import_for_build(settings)
     problems = run_checks(settings)  # the reports are parsed before the annotations are asked for
     errors = beside.join()  # the annotations' reader's, if it had a bug

@@ -11,8 +11,9 @@ Four jobs go there:
   which every page carries, then writes its files;
 - each report's Web Annotation export, in a one-shot build (serve's process
   keeps its exports for the next build, so it makes them itself): shared too;
-- in a fresh process, the annotation files are read (YAML) by a child while
-  the parent imports Pelican and parses the reports (annotations/model.py).
+- in a fresh process, the annotation files are read (YAML) and checked by a
+  child while the parent imports Pelican and parses the reports
+  (annotations/check.py, `check_beside`).
 
 `wait` waits for every child: whatever reads the written site calls it first
 (the sitemap, the service worker's hashes, at `finalized`); `join`

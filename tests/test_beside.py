@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import pytest
 
@@ -159,61 +160,70 @@ def test_the_search_index_written_beside_is_the_one_written_in_place(site, libra
     assert files(output) == files(site) and len(files(site)) > 10
 
 
-# ---- the annotation files read beside a fresh process's imports (annotations/model.py) ----
+# ---- the annotation files read and checked beside a fresh process's imports (annotations/check.py) ----
 
-def _settings(annotations) -> dict:
-    return {"ANNOTATIONS_PATH": str(annotations)}
-
-
-def test_annotations_read_beside_are_what_reading_them_here_gives(library, monkeypatch):
-    from annotations import model
-
-    _content, annotations = library
-    model.forget()
-    here = model.load_annotations(_settings(annotations))
-    model.forget()
-    model.load_beside(_settings(annotations))
-
-    def not_here(*args, **kwargs):
-        raise AssertionError("read again in the parent")
-
-    monkeypatch.setattr(model, "load_yaml", not_here)  # the child forked with the real one
-    kept = model.load_annotations(_settings(annotations))
-    assert beside.join() == []
-    assert [(e.path, e.data, e.located.positions) for e in kept.entries] == \
-           [(e.path, e.data, e.located.positions) for e in here.entries] and len(kept.entries) > 10
-    assert kept.problems == here.problems and (kept.terms, kept.threads) == (here.terms, here.threads)
-    model.forget()
-
-
-def test_a_bug_in_the_reader_beside_is_reported_and_the_files_are_read_here(library, monkeypatch):
-    from annotations import model
-
-    _content, annotations = library
-    model.forget()
-    real = model._load_file
-    monkeypatch.setattr(model, "_load_file", lambda *args: 1 / 0)
-    model.load_beside(_settings(annotations))  # the child has the broken one
-    monkeypatch.setattr(model, "_load_file", real)
-    assert len(model.load_annotations(_settings(annotations)).entries) > 10
-    errors = beside.join()
-    assert len(errors) == 1 and "ZeroDivisionError" in errors[0].message + errors[0].traceback
-    model.forget()
-
-
-def test_a_fresh_build_and_check_report_the_same_problems(library, tmp_path):
-    """A fresh process reads the annotations beside (build.py): its problems are the check's."""
+def _broken_copy(library, tmp_path) -> dict:
     import shutil
-    import subprocess
-    import sys
-
-    from conftest import ROOT
 
     content, annotations = library
     broken = tmp_path / "annotations"
     shutil.copytree(annotations, broken)
     term = next((broken / "terms").glob("*.yml"))
     term.write_text(term.read_text(encoding="utf-8") + "extra_field: 1\n", encoding="utf-8")
+    return {"PATH": str(content), "ANNOTATIONS_PATH": str(broken)}
+
+
+def test_annotations_read_and_checked_beside_are_what_doing_it_here_gives(library, tmp_path, monkeypatch):
+    import build
+    from annotations import check, model
+
+    settings = build.load_settings(_broken_copy(library, tmp_path))
+    model.forget()
+    here = model.load_annotations(settings)
+    problems_here = check.check_annotations(settings)
+    model.forget()
+    check.check_beside(settings)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("done again in the parent")
+
+    monkeypatch.setattr(model, "load_yaml", not_here)  # the child forked with the real ones
+    monkeypatch.setattr(check, "_collect", not_here)
+    kept = model.load_annotations(settings)
+    problems = check.check_annotations(settings)
+    assert beside.join() == []
+    assert [(e.path, e.data, e.located.positions) for e in kept.entries] == \
+           [(e.path, e.data, e.located.positions) for e in here.entries] and len(kept.entries) > 10
+    assert problems == problems_here and any("extra_field" in p.message for p in problems)
+    model.forget()
+
+
+def test_a_bug_in_the_check_beside_is_reported_and_the_files_are_read_and_checked_here(library, monkeypatch):
+    import build
+    from annotations import check, model
+
+    content, annotations = library
+    settings = build.load_settings({"PATH": str(content), "ANNOTATIONS_PATH": str(annotations)})
+    model.forget()
+    real = check._collect
+    monkeypatch.setattr(check, "_collect", lambda *args: 1 / 0)
+    check.check_beside(settings)  # the child has the broken one
+    monkeypatch.setattr(check, "_collect", real)
+    assert len(model.load_annotations(settings).entries) > 10 and check.check_annotations(settings) == []
+    errors = beside.join()
+    assert len(errors) == 1 and "ZeroDivisionError" in errors[0].message + errors[0].traceback
+    model.forget()
+
+
+def test_a_fresh_build_and_check_report_the_same_problems(library, tmp_path):
+    """A fresh process checks the annotations beside (build.py): its problems are the check's."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    content, _annotations = library
+    broken = Path(_broken_copy(library, tmp_path)["ANNOTATIONS_PATH"])
     output = tmp_path / "output"
     output.mkdir()
     (output / "kept.html").write_text("before", encoding="utf-8")

@@ -157,6 +157,43 @@ def _check_refs(entry: Entry, field: str, kind: str, known: dict) -> list[Proble
             for i, ref in enumerate(refs) if ref not in known]
 
 
+_checked: dict[tuple, list[Problem]] = {}  # the files' own problems, found beside, by the files' state
+
+
+def check_beside(settings: dict) -> None:
+    """Start reading and checking every annotation file in a forked process
+    (plugins/beside.py), for a fresh build that has Pelican to import and the
+    reports to parse meanwhile. The next load_annotations keeps what the child
+    read as if read here (a file changed since is read again: its key
+    differs), and check_annotations takes the problems the child found in the
+    same state of the files. The child's errors (our bugs) come with beside.join()."""
+    from beside import Failed, value_beside
+
+    from . import model
+
+    def work() -> tuple:
+        loaded = model.load_annotations(settings)
+        return dict(model._files), loaded.signature, _collect(loaded, settings)
+
+    made = value_beside("reading and checking the annotation files", work, lambda value: None)
+
+    def keep() -> None:
+        try:
+            files, signature, problems = made()
+        except Failed:  # read and checked here instead; join() says what went wrong there
+            return
+        model._files.update(files)
+        _checked.clear()
+        _checked[signature] = problems
+
+    model.before_next_load(keep)
+
+
+def _file_problems(loaded: Annotations, settings: dict) -> list[Problem]:
+    found = _checked.pop(loaded.signature, None)
+    return found if found is not None else _collect(loaded, settings)
+
+
 def check_annotations(settings: dict) -> list[Problem]:
     """Problems of the annotation files themselves (syntax, schema, ids, dates,
     links), then those the resolve phase found locating them in the reports."""
@@ -164,7 +201,7 @@ def check_annotations(settings: dict) -> list[Problem]:
 
     library = resolve(settings)
     # references only between well-formed entries (`related: [[x]]` has its schema problem)
-    problems = library.loaded.problems + _collect(library.loaded, settings) + _references(library.annotations)
+    problems = library.loaded.problems + _file_problems(library.loaded, settings) + _references(library.annotations)
     if library.report_problems:  # quotes cannot be placed in a report that did not load: fix that first
         return problems
     return problems + library.problems

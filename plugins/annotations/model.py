@@ -43,6 +43,7 @@ class Annotations:
     entries: list[Entry] = field(default_factory=list)
     emphasis: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    signature: tuple = ()  # the state of the files it was loaded from
 
     def by_id(self, kind: str) -> dict[str, dict]:
         return {item["id"]: item for item in getattr(self, kind) if isinstance(item.get("id"), str)}
@@ -70,12 +71,14 @@ def load_annotations(settings: dict) -> Annotations:
     """Every annotation, loaded once per state of the files: the check, the
     marking rule, the pages, search and the PDF all ask, and a change (in
     `build.py serve`) loads afresh. Treat the result as read-only."""
-    _keep_beside()
+    while _before_load:
+        _before_load.pop(0)()
     root = Path(settings.get("ANNOTATIONS_PATH", "annotations"))
     key = _signature(root)
     if key not in _cache:
         _cache.clear()
         _cache[key] = _load(root)
+        _cache[key].signature = key
     return _cache[key]
 
 
@@ -94,34 +97,11 @@ def _load_file(path: Path, root: Path, shown: str):
     return located
 
 
-def load_beside(settings: dict) -> None:
-    """Start reading every annotation file in a forked process (plugins/beside.py),
-    for a build that has Pelican to import and reports to parse meanwhile. The
-    next load_annotations waits, and keeps what the child read as if read here
-    (a file changed since is read again: its key differs). Its errors (our
-    bugs) come with beside.join()."""
-    from beside import value_beside
-
-    root = Path(settings.get("ANNOTATIONS_PATH", "annotations"))
-
-    def read() -> dict:
-        _load(root)
-        return dict(_files)
-
-    _beside.append(value_beside("reading the annotation files", read, lambda files: None))
+_before_load: list = []  # what must happen before the next load (check.check_beside's keep)
 
 
-_beside: list = []  # what load_beside started, until load_annotations keeps it
-
-
-def _keep_beside() -> None:
-    from beside import Failed
-
-    while _beside:
-        try:
-            _files.update(_beside.pop()())
-        except Failed:  # read here instead; join() says what went wrong there
-            pass
+def before_next_load(step) -> None:
+    _before_load.append(step)
 
 
 def forget() -> None:
