@@ -27,6 +27,18 @@ def test_render_fixture(line, title, source, expected):
     assert md.render(text).rstrip("\n") == expected.rstrip("\n"), f"render.md:{line}: {title}"
 
 
+@pytest.mark.parametrize("line,title,source,expected", CASES, ids=[f"render.md:{c[0]}" for c in CASES])
+def test_one_parse_renders_each_mode_as_its_own_parser_does(line, title, source, expected):
+    """views.definition_html parses once and renders three ways: the same HTML."""
+    from annotations.views import definition_html, definition_renderers
+
+    _mode, text = source.split("\n", 1)
+    renderers = definition_renderers(LABELS)
+    assert definition_html(renderers, text) == {
+        "definition_html": renderers["linked"].render(text), "definition_print_html": renderers["plain"].render(text),
+        "definition_plain_html": renderers["stripped"].render(text)}, f"render.md:{line}: {title}"
+
+
 def problems_in(root: Path) -> list[str]:
     from annotations.citations import check_citations
     from annotations.model import load_annotations
