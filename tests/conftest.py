@@ -181,18 +181,23 @@ def open_page(browser):
         context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
                                       is_mobile=touch, device_scale_factor=2 if touch else 1)
         contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.on("requestfailed", lambda req: page.errors.append(f"request failed: {req.url}"))
-        page.on("response", lambda res: page.errors.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+        page = watched(context.new_page())
         page.goto(url)
         return page
 
     yield _open
     for context in contexts:
         context.close()
+
+
+def watched(page):
+    """The page, collecting console errors, page errors, failed requests and HTTP errors in `page.errors`."""
+    page.errors = []
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("requestfailed", lambda req: page.errors.append(f"request failed: {req.url}"))
+    page.on("response", lambda res: page.errors.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+    return page
 
 
 # Resolves once the page is still: no finite animation running and the same
@@ -208,6 +213,13 @@ SETTLED_JS = """() => new Promise(resolve => {
   };
   requestAnimationFrame(step);
 })"""
+
+
+# page.wait_for_function: give a function ("() => …"), not a bare expression. Playwright
+# evals the string in the page: a function once, then calls it at each poll; an expression
+# at every poll. The site's CSP has no 'unsafe-eval', and one run in eight failed with
+# "EvalError … violates the following Content Security Policy directive" while polling an
+# expression (test_popover_opens_on_focus…); a function is evaluated once, at the start.
 
 
 def settle(page) -> None:

@@ -117,7 +117,7 @@ def test_popover_opens_on_focus_and_enter_and_escape_returns_focus(open_page, se
     # the focused term is described by its one-line gloss
     read_description = ("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
                         ".textContent")
-    page.wait_for_function(read_description)
+    page.wait_for_function(f"() => {read_description}")
     assert page.evaluate(read_description) == data[term_id]["short"]
     page.keyboard.press("Enter")
     page.locator("#term-dialog").wait_for(state="visible")

@@ -8,10 +8,10 @@ def test_desktop_has_no_console_errors_and_toc_navigates(open_page, server):
     page = open_page(f"{server}/{REPORT}")
     assert page.locator("#toc-details").get_attribute("open") is not None  # sticky TOC open on wide screens
     page.click("nav.toc a[href='#p3-s2']")
-    page.wait_for_function("location.hash === '#p3-s2'")
+    page.wait_for_function("() => location.hash === '#p3-s2'")
     top = page.evaluate("document.getElementById('p3-s2').getBoundingClientRect().top")
     assert 0 <= top < 200
-    page.wait_for_function("(document.querySelector(\"nav.toc a[aria-current='true']\") || {}).innerText"
+    page.wait_for_function("() => (document.querySelector(\"nav.toc a[aria-current='true']\") || {}).innerText"
                            "?.startsWith('（二）')")
     page.screenshot(path=str(save_artifact("report-desktop.png")))
     assert page.errors == []
@@ -23,7 +23,7 @@ def test_phone_has_no_horizontal_scroll_and_collapsible_toc(open_page, server):
     assert page.locator("#toc-details").get_attribute("open") is None
     page.locator("#toc-details summary").tap()
     page.locator("nav.toc a[href='#p2']").tap()
-    page.wait_for_function("location.hash === '#p2'")
+    page.wait_for_function("() => location.hash === '#p2'")
     assert page.locator("#toc-details").get_attribute("open") is None  # closes after a jump
     page.screenshot(path=str(save_artifact("report-phone.png")))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import FIXTURE_REPORT, REPORT, TAIZHOU, save_artifact
+from conftest import FIXTURE_REPORT, REPORT, TAIZHOU, save_artifact, watched
 from html_blocks import blocks
 from search_index.tokenize import fold
 
@@ -21,6 +21,26 @@ def search_page(open_page, base: str, query: str, report: str = ""):
     page = open_page(f"{base}/search.html?q={quote(query)}" + (f"&report={report}" if report else ""))
     page.wait_for_selector(DONE, state="attached")
     return page
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One page for the tests that only ask queries: each is a new navigation
+    in it, with the HTTP cache warm, where a page of its own costs a renderer
+    process and every shard again (about a second a test). Tests that count
+    requests, or need a fresh page, open their own."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield watched(context.new_page())
+    context.close()
+
+
+def search_in(tab, base: str, query: str):
+    """The search page for `query`, in the shared tab (its errors from this visit only)."""
+    tab.goto("about:blank")
+    tab.errors.clear()
+    tab.goto(f"{base}/search.html?q={quote(query)}")
+    tab.wait_for_selector(DONE, state="attached")
+    return tab
 
 
 def show_everything(page) -> None:
@@ -82,8 +102,8 @@ def test_tenglong_huanniao_gives_its_term_first_then_each_report_newest_first(op
 
 
 @pytest.mark.parametrize("phrase", ["高铁", "碳", "小巨人", "亩均税收", "双减", "PM2.5", "2211", "5G", "窨井"])
-def test_every_paragraph_containing_the_phrase_is_found(open_page, server, site, phrase):
-    page = search_page(open_page, server, phrase)
+def test_every_paragraph_containing_the_phrase_is_found(tab, server, site, phrase):
+    page = search_in(tab, server, phrase)
     expected = blocks_containing(site, phrase)
     assert expected, f"the reports should contain {phrase}"
     shown = page_hits(page)
@@ -105,8 +125,8 @@ def test_more_shows_the_rest_in_order(open_page, server, site):
 
 
 @pytest.mark.parametrize("query", ODD_INPUTS)
-def test_odd_input_never_throws_and_is_taken_as_text(open_page, server, query):
-    page = search_page(open_page, server, query)
+def test_odd_input_never_throws_and_is_taken_as_text(tab, server, query):
+    page = search_in(tab, server, query)
     outcome = every_result(page, query)
     pieces = page.evaluate("q => window.siteSearch.plan(q).pieces", query)
     for text in outcome["texts"]:  # every result contains the query, or failing that every piece of it

@@ -115,7 +115,7 @@ def test_an_edit_reloads_the_open_page_where_it_was_and_a_failure_shows_in_it(tm
         original = term.read_text(encoding="utf-8")
         with page.expect_event("load", timeout=WAIT * 1000):
             edit_definition(term, original)
-        page.wait_for_function("window.scrollY === 200", timeout=WAIT * 1000)
+        page.wait_for_function("() => window.scrollY === 200", timeout=WAIT * 1000)
         assert MARKER in page.content()
         term.write_text(original.replace("id: rcep", "id: RCEP!"), encoding="utf-8")
         panel = page.wait_for_selector("#live-problems", timeout=WAIT * 1000)
