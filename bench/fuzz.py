@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from fuzz_inputs import (KINDS, StageRunner, annotation_file, front_matter_page, placed,  # noqa: E402
-                         problem_kinds, run_check, unlocated_lines)
+                         problem_kinds, rewrite, run_check, unlocated_lines)
 
 
 class Tally:
@@ -116,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         original = page.read_bytes()
 
         def full_page(data: bytes) -> str:
-            page.write_bytes(data)
+            rewrite(page, data)
             try:
                 status, output = run_check(["--content", str(content)])
             finally:
-                page.write_bytes(original)
+                rewrite(page, original)
             assert status in (0, 1), status
             return output
 

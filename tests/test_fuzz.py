@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from fuzz_inputs import KINDS, StageRunner, annotation_file, front_matter_page, placed, run_check, unlocated_lines
+from fuzz_inputs import KINDS, StageRunner, annotation_file, front_matter_page, placed, rewrite, run_check, unlocated_lines
 
 FEW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -74,11 +74,11 @@ def test_check_on_fuzzed_front_matter(content_copy_for_fuzz, page):
     def run(data: bytes) -> None:
         if page.endswith(".yml"):  # the report's settings: the front matter's YAML alone
             data = data.split(b"---\n")[1] if data.count(b"---\n") >= 2 else data
-        path.write_bytes(data)
+        rewrite(path, data)
         try:
             status, output = run_check(["--content", str(content_copy_for_fuzz)])
         finally:
-            path.write_bytes(original)
+            rewrite(path, original)
         assert_located(status, output)
 
     run()
