@@ -48,11 +48,14 @@ def test_a_child_that_dies_is_reported():
     assert "the annotation pages" in error.message and "ended unexpectedly" in error.message
 
 
-def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
+def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(site, library, tmp_path, monkeypatch):
+    import shutil
+
     from annotations import pages
 
+    content, annotations = library
     output = tmp_path / "output"
-    assert run_main("build", "--no-pdf", "--output", str(output)).returncode == 0
+    shutil.copytree(site, output)  # the last good build
     before = (output / "glossary.html").read_bytes()
 
     real = pages.AnnotationPagesGenerator._page_jobs
@@ -67,7 +70,8 @@ def test_a_bug_in_the_annotation_pages_fails_the_build_and_keeps_the_site(tmp_pa
     monkeypatch.setattr(pages.AnnotationPagesGenerator, "_page_jobs", broken)
     for fork in ("1", "0"):  # taken by either process, or all written in place
         monkeypatch.setenv("BUILD_FORK", fork)
-        result = run_main("build", "--no-pdf", "--output", str(output))
+        result = run_main("build", "--no-pdf", "--output", str(output), "--content", str(content),
+                          "--annotations", str(annotations))
         assert result.returncode == 1 and "KeyError" in result.stderr and "bug" in result.stderr
         assert (output / "glossary.html").read_bytes() == before
     assert beside._children == [] and beside._helping == []

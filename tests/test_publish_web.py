@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import FIXTURE_REPORT, ROOT, TAIZHOU, QuietHandler
+from conftest import FIXTURE_REPORT, ROOT, TAIZHOU, QuietHandler, once_per_run
 
 import build
 from annotation_history.git_log import file_revisions, parse_log
@@ -39,15 +39,17 @@ def quick_site(site) -> Path:
     return site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
-    """`make publish` without PDFs: the repository's own content, with its git history."""
-    output = tmp_path_factory.mktemp("published") / "output"
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--no-pdf", "--settings", "publishconf.py",
-                             "--output", str(output)], capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "SITEURL": SITE})
-    assert result.returncode == 0, result.stderr
-    return output
+    """`make publish` without PDFs: the repository's own content, with its git
+    history; made once for all workers (conftest.once_per_run)."""
+    def make(folder: Path) -> None:
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--no-pdf", "--settings", "publishconf.py",
+                                 "--output", str(folder / "output")], capture_output=True, text=True, cwd=ROOT,
+                                env={**os.environ, "SITEURL": SITE})
+        assert result.returncode == 0, result.stderr
+
+    return once_per_run(tmp_path_factory, "published", make) / "output"
 
 
 @pytest.fixture(scope="module")
