@@ -55,6 +55,16 @@ def test_unknown_field_suggests_the_known_one(folder):
     assert f"{path}:2:1: missing required field 'category'" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["1", "'x'", "{title: a}", "true"])
+def test_sources_that_are_not_a_list_are_a_located_problem(folder, value):
+    """Found by the fuzz test: `sources: 1` crashed the date check (a bug, with traceback)."""
+    path = write(folder, "terms", "tenglong", GOOD_TERM.replace(
+        "sources:\n  - title: 示例出处\n    url: https://www.zj.gov.cn/\n    publisher: 浙江省人民政府\n", f"sources: {value}\n"))
+    result = check(folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{path}:10:1: sources: " in result.stderr and "is not of type 'array'" in result.stderr
+
+
 def test_duplicate_id_names_both_files(folder):
     write(folder, "terms", "tenglong", GOOD_TERM)
     other = write(folder, "terms", "tenglong2", GOOD_TERM.replace("  - 腾笼换鸟、凤凰涅槃", "  - 亩均论英雄"))

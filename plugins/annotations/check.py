@@ -118,7 +118,8 @@ def _references(ann: Annotations) -> list[Problem]:
 def _dates_and_links(entry: Entry) -> list[Problem]:
     problems = []
     dated = [(("reviewed",), entry.data.get("reviewed"))]
-    dated += [(("sources", i, "date"), s.get("date")) for i, s in enumerate(entry.data.get("sources") or [])
+    sources = entry.data.get("sources")  # not a list: the schema says so
+    dated += [(("sources", i, "date"), s.get("date")) for i, s in enumerate(sources if isinstance(sources, list) else [])
               if isinstance(s, dict)]
     for path, value in dated:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
