@@ -203,6 +203,16 @@ def test_a_changed_source_is_refused_by_its_checksum(capsys, sources):
     assert f"reports/{FIXTURE_REPORT}/report.yml:" in err and "the source file's SHA-256 is" in err
 
 
+@pytest.mark.parametrize("text", ["?\n", "? \n", "1: a\n", "true: x\n"])
+def test_a_report_yml_key_that_is_not_text_is_an_unknown_field(capsys, sources, text):
+    """Found by the fuzz test: `?` alone (a null key) crashed the hint for an unknown field."""
+    content, annotations = sources
+    (content / "reports" / FIXTURE_REPORT / "report.yml").write_text(text, encoding="utf-8")
+    status, err = check(capsys, content, annotations)
+    assert status == 1 and "Traceback" not in err, err
+    assert f"reports/{FIXTURE_REPORT}/report.yml:1:1: unknown field '" in err
+
+
 def test_no_report_at_all_is_a_clear_problem(capsys, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages")

@@ -50,9 +50,10 @@ def schema_problems(path_shown: str, located, data: dict, validator: Schema) -> 
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
             allowed = error.schema.get("properties", {})
-            for field in sorted(set(error.instance) - set(allowed)):
+            # a key need not be text: `? ` alone in YAML is a mapping whose key is null
+            for field in sorted(set(error.instance) - set(allowed), key=str):
                 problems.append(at(path + (field,), MSG_UNKNOWN_FIELD.format(field=field),
-                                   closest(field, allowed) or f"allowed fields: {', '.join(allowed)}"))
+                                   closest(str(field), allowed) or f"allowed fields: {', '.join(allowed)}"))
         elif error.validator == "required":
             field = error.message.split("'")[1]
             problems.append(at(path, MSG_MISSING_FIELD.format(field=field),
