@@ -75,14 +75,16 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
         return at + start, at + end, {"source": source, "selector": [
             quote_selector(text, at + start, at + end), position_selector(at + start, at + end)]}
 
+    made = _made_once(library, root)
     for term_id in library.term_hits:
         mine = library.hits_by_report.get((slug, term_id))
         if not mine:
             continue
         term = terms.get(term_id)
-        # one body for all of the term's occurrences: the same JSON, made once per term
-        body = [_textual(term.get("definition", ""), "describing", term.get("reviewed")),
-                _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)]
+        # one body for all of the term's occurrences, in every report: made once per library
+        body = made(("term", term_id), lambda: [
+            _textual(term.get("definition", ""), "describing", term.get("reviewed")),
+            _page(f"{root}terms/{term_id}.html", term.get("term", term_id), "identifying"), *_sources(term)])
         for n, hit in enumerate(mine, 1):
             start, end, aim = target(hit.block, hit.start, hit.end)
             items.append((start, end, {"id": f"{own}#term-{term_id}-{n}", "type": "Annotation",
@@ -97,7 +99,7 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
             body[0]["modified"] = _datetime(thread["reviewed"])
         if anchor.note:
             body.append(_textual(anchor.note, "commenting", thread.get("reviewed"), "text/plain"))
-        body += _sources(thread)
+        body += made(("thread sources", thread_id), lambda: _sources(thread))
         items.append((start, end, {"id": f"{own}#thread-{anchor.id}", "type": "Annotation",
                                    "motivation": "linking", "body": body, "target": aim}))
     annotations = [a for _s, _e, a in sorted(items, key=lambda item: (item[0], item[1], item[2]["id"]))]
@@ -114,6 +116,21 @@ def report_collection(library, slug: str, site_url: str = "", site_name: str = "
         "total": len(annotations),
         "first": {"id": f"{own}#page-1", "type": "AnnotationPage", "startIndex": 0, "items": annotations},
     }
+
+
+def _made_once(library, root: str):
+    """made(key, make): a part of the export that is the same in every report
+    (a term's body, a thread's sources), made once per library and root URL.
+    Shared, never changed: json.dumps only reads it."""
+    kept = library.__dict__.setdefault("export_parts", {})
+
+    def made(key: tuple, make):
+        key = (root, *key)
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
+
+    return made
 
 
 def dumps(collection: dict) -> bytes:
