@@ -175,7 +175,7 @@ def check_beside(settings: dict) -> None:
 
     def work() -> tuple:
         loaded = model.load_annotations(settings)
-        return dict(model._files), loaded.signature, _collect(loaded, settings)
+        return model.files_read(), loaded.signature, _collect(loaded, settings)
 
     made = value_beside("reading and checking the annotation files", work, lambda value: None)
 
@@ -184,7 +184,7 @@ def check_beside(settings: dict) -> None:
             files, signature, problems = made()
         except Failed:  # read and checked here instead; join() says what went wrong there
             return
-        model._files.update(files)
+        model.keep_files_read(files)
         _checked.clear()
         _checked[signature] = problems
 

@@ -97,6 +97,17 @@ def _load_file(path: Path, root: Path, shown: str):
     return located
 
 
+def files_read() -> dict:
+    """What is kept of each file read (check.check_beside's child sends it back)."""
+    return dict(_files)
+
+
+def keep_files_read(files: dict) -> None:
+    """Keep files read in another process as if read here (a file changed
+    since is read again: its key differs)."""
+    _files.update(files)
+
+
 _before_load: list = []  # what must happen before the next load (check.check_beside's keep)
 
 

@@ -67,18 +67,14 @@ class AnnotationPagesGenerator(Generator):
         jobs += [page(f"threads/{thread['id']}.html", "thread", thread=thread) for thread in data["threads"]]
         jobs.append(page("indicators.html", "indicators"))
         # each term's popover is the same in every report: encoded once, not once per report
-        popovers: dict[str, str] = {}
+        popovers = {t["id"]: popover_entry(t) for t in data["terms"]}
         in_report: dict[str, list[dict]] = {slug: [] for slug in self.library.slugs}
         for term in data["terms"]:
             for slug in term["reports"]:
                 in_report[slug].append(term)
 
         def terms_data(slug: str):
-            def write() -> None:
-                if not popovers:
-                    popovers.update({t["id"]: popover_entry(t) for t in data["terms"]})
-                write_terms_data(Path(self.output_path) / slug / TERMS_DATA, in_report[slug], popovers)
-            return write
+            return lambda: write_terms_data(Path(self.output_path) / slug / TERMS_DATA, in_report[slug], popovers)
 
         return jobs + [terms_data(slug) for slug in self.library.slugs]
 
